@@ -1,0 +1,26 @@
+//! Stable error names: the contract between a step and the state machines.
+//!
+//! A step's error becomes the Lambda `errorType`; `Retry` and `Catch` in `statemachines/`
+//! match it by `ErrorEquals`, and the local executor matches the same strings. Each name is
+//! defined here once, as `Domain.Reason`; renaming one breaks deployed state machines.
+
+/// LinkedIn refused the access token (401): expired, revoked or wrong.
+pub const LINKEDIN_UNAUTHORIZED: &str = "LinkedIn.Unauthorized";
+/// The token lacks a scope or the member lacks an ad-account role (403).
+pub const LINKEDIN_FORBIDDEN: &str = "LinkedIn.Forbidden";
+/// The entity does not exist or is not visible to this token (404).
+pub const LINKEDIN_NOT_FOUND: &str = "LinkedIn.NotFound";
+/// LinkedIn refused the request as malformed or not allowed (400, 409, 414, 422).
+pub const LINKEDIN_BAD_REQUEST: &str = "LinkedIn.BadRequest";
+/// The configured `LinkedIn-Version` is no longer served (426).
+pub const LINKEDIN_VERSION_SUNSET: &str = "LinkedIn.VersionSunset";
+/// A quota or throttle was hit (429) and the retry budget is spent.
+pub const LINKEDIN_RATE_LIMITED: &str = "LinkedIn.RateLimited";
+/// LinkedIn failed (5xx) and the retry budget is spent.
+pub const LINKEDIN_SERVER: &str = "LinkedIn.Server";
+/// LinkedIn could not be reached (connection, timeout) and the retry budget is spent.
+pub const LINKEDIN_NETWORK: &str = "LinkedIn.Network";
+/// LinkedIn answered with something this client cannot read.
+pub const LINKEDIN_INVALID_RESPONSE: &str = "LinkedIn.InvalidResponse";
+/// The OAuth server refused a refresh token (`invalid_grant`): expired or revoked.
+pub const LINKEDIN_INVALID_GRANT: &str = "LinkedIn.InvalidGrant";
