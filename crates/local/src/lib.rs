@@ -1,0 +1,51 @@
+//! The ports of `ads` on one machine, so every step runs with no AWS account.
+//!
+//! Reading order:
+//! - [`store`]: [`DirStore`], the object store as a directory. Keys are the store layout's
+//!   S3 keys; a put is atomic (temporary file, fsync, rename) and a key that would escape
+//!   the root is refused.
+//! - [`secrets`]: [`SecretsFile`], named secrets in one JSON file that is created 0600 and
+//!   refused when group- or world-readable, the way `ssh` treats a private key.
+//! - [`metrics_log`]: [`MetricsLog`], metric data appended as JSON lines.
+//!
+//! Deliberately not here: the query engine (DataFusion arrives with the analytics issue) and
+//! any network access. Files are written with blocking calls on tokio's blocking pool.
+
+pub mod metrics_log;
+pub mod secrets;
+pub mod store;
+
+pub use metrics_log::MetricsLog;
+pub use secrets::SecretsFile;
+pub use store::DirStore;
+
+use ads::PortError;
+
+/// Runs blocking file work off the async executor, mapping a panic or cancellation of the
+/// blocking task to an unavailable port.
+async fn blocking<T: Send + 'static>(
+    what: String,
+    work: impl FnOnce() -> Result<T, PortError> + Send + 'static,
+) -> Result<T, PortError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|join| {
+            Err(PortError::Unavailable {
+                what,
+                reason: join.to_string(),
+            })
+        })
+}
+
+/// Maps an I/O error on `what` to the port's vocabulary.
+fn io_error(what: &str, error: std::io::Error) -> PortError {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => PortError::NotFound {
+            what: what.to_owned(),
+        },
+        _ => PortError::Unavailable {
+            what: what.to_owned(),
+            reason: error.to_string(),
+        },
+    }
+}
