@@ -9,39 +9,11 @@ use linkedin::{AnalyticsFilter, AnalyticsQuery, AnalyticsRow, Pivot};
 use rust_decimal::Decimal;
 use sim::DeliveryTruth;
 
-/// 30 metrics: more than one request's worth (18 plus dateRange and pivotValues).
-const THIRTY_METRICS: [&str; 30] = [
-    "impressions",
-    "clicks",
-    "landingPageClicks",
-    "costInUsd",
-    "costInLocalCurrency",
-    "externalWebsiteConversions",
-    "externalWebsitePostClickConversions",
-    "externalWebsitePostViewConversions",
-    "oneClickLeads",
-    "oneClickLeadFormOpens",
-    "conversionValueInLocalCurrency",
-    "likes",
-    "comments",
-    "shares",
-    "follows",
-    "totalEngagements",
-    "videoViews",
-    "videoCompletions",
-    "approximateMemberReach",
-    "actionClicks",
-    "adUnitClicks",
-    "companyPageClicks",
-    "otherEngagements",
-    "reactions",
-    "commentLikes",
-    "textUrlClicks",
-    "fullScreenPlays",
-    "opens",
-    "sends",
-    "viralImpressions",
-];
+/// 30 metrics the simulator serves: more than one request's worth (18 plus dateRange and
+/// pivotValues).
+fn thirty_metrics() -> &'static [&'static str] {
+    &sim::metrics::METRICS[..30]
+}
 
 fn last_day(days: u64) -> NaiveDate {
     start_date().checked_add_days(Days::new(days - 1)).unwrap()
@@ -79,7 +51,7 @@ async fn thirty_metrics_take_two_requests_and_merge_to_the_truth() {
         AnalyticsFilter::Creatives(creatives),
         start_date(),
         last_day(21),
-        THIRTY_METRICS,
+        thirty_metrics().iter().copied(),
     );
     h.sim.admin().reset_stats().await.unwrap();
     // WHEN the client asks for 30 metrics
@@ -105,7 +77,7 @@ async fn thirty_metrics_take_two_requests_and_merge_to_the_truth() {
         let row = rows
             .get(&key)
             .unwrap_or_else(|| panic!("no row for {key:?}"));
-        for metric in THIRTY_METRICS {
+        for &metric in thirty_metrics() {
             assert_eq!(
                 row.metrics.get(metric).copied(),
                 truth_value(t, metric),

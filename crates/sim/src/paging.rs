@@ -2,7 +2,9 @@
 //! since version 202401): a page of at most `pageSize` (default 100, maximum 1000) and,
 //! unless it is the last page, `metadata.nextPageToken`. Tokens are opaque strings bound to
 //! the query they came from; a token that does not decode, or came from another query,
-//! answers 400.
+//! answers 400. Finders list by ascending id unless `sortOrder=DESCENDING`.
+
+use serde_json::{Value as Json, json};
 
 use crate::errors::ApiError;
 use crate::randomness::mix;
@@ -69,6 +71,49 @@ impl Page {
     pub fn next_token(&self, total: usize) -> Option<String> {
         let next = self.start + self.size;
         (next < total).then(|| encode(next, self.fingerprint))
+    }
+}
+
+/// What a finder asked for beyond its criteria: the order and the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Whether `sortOrder=DESCENDING` asked for the highest ids first.
+    pub descending: bool,
+    /// The requested page.
+    pub page: Page,
+}
+
+impl Window {
+    /// LinkedIn's finder body for `matching` (given in ascending id order): the page's
+    /// elements, rendered, and `metadata.nextPageToken` unless it is the last page.
+    pub fn body<T>(&self, mut matching: Vec<T>, render: impl FnMut(&T) -> Json) -> Json {
+        // Reversing before slicing, so a descending walk pages from the highest id down.
+        if self.descending {
+            matching.reverse();
+        }
+        let elements: Vec<Json> = matching
+            .iter()
+            .skip(self.page.start)
+            .take(self.page.size)
+            .map(render)
+            .collect();
+        let mut metadata = json!({});
+        if let Some(token) = self.page.next_token(matching.len()) {
+            metadata["nextPageToken"] = json!(token);
+        }
+        json!({"elements": elements, "metadata": metadata})
+    }
+}
+
+/// Reads `sortOrder`: absent means ascending.
+pub fn descending(sort_order: Option<&str>) -> Result<bool, ApiError> {
+    match sort_order {
+        None | Some("ASCENDING") => Ok(false),
+        Some("DESCENDING") => Ok(true),
+        Some(other) => Err(ApiError::bad_param(
+            "sortOrder",
+            format!("sortOrder must be ASCENDING or DESCENDING (got {other})"),
+        )),
     }
 }
 

@@ -28,15 +28,7 @@ fn usd(x: f64) -> serde_json::Value {
 
 /// Serves the criteriaV2 finder.
 pub fn get(sim: &mut Sim, params: &Params) -> Result<Response, ApiError> {
-    match params.required("q")?.as_str() {
-        "criteriaV2" => {}
-        other => {
-            return Err(ApiError::bad_param(
-                "q",
-                format!("Unknown finder q={other}: use criteriaV2"),
-            ));
-        }
-    }
+    params.finder("criteriaV2")?;
     let account = params.required("account")?;
     if !urn_id(&account, "sponsoredAccount").is_some_and(|a| sim.world.accounts.contains_key(&a)) {
         return Err(ApiError::bad_param(

@@ -20,12 +20,11 @@ use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value as Json, json};
 
 use super::{
-    Params, RestRequest, account_in_path, json_response, money, partial_update_set, read_money,
-    urn_id,
+    Params, RestRequest, account_in_path, check_transition, json_response, money, not_updatable,
+    partial_update_set, read_money, set_status, urn_id,
 };
 use crate::errors::ApiError;
 use crate::market;
-use crate::paging::{Page, fingerprint};
 use crate::state::Sim;
 use crate::world::{CAMPAIGN_STATUSES, Campaign, campaign_transition_allowed};
 
@@ -97,15 +96,7 @@ fn values(criteria: &crate::restli::Value, key: &str) -> Result<Option<Vec<Strin
 /// `q=search`.
 pub fn search(sim: &mut Sim, account: &str, params: &Params) -> Result<Response, ApiError> {
     let account = account_in_path(sim, account)?;
-    match params.required("q")?.as_str() {
-        "search" => {}
-        other => {
-            return Err(ApiError::bad_param(
-                "q",
-                format!("Unknown finder q={other}: use search"),
-            ));
-        }
-    }
+    params.finder("search")?;
     let criteria = params.value("search")?;
     let (mut statuses, mut ids, mut groups, mut types) = (None, None, None, None);
     if let Some(c) = &criteria {
@@ -138,22 +129,8 @@ pub fn search(sim: &mut Sim, account: &str, params: &Params) -> Result<Response,
         });
         types = values(c, "type")?;
     }
-    let descending = match params.text("sortOrder")?.as_deref() {
-        None | Some("ASCENDING") => false,
-        Some("DESCENDING") => true,
-        Some(other) => {
-            return Err(ApiError::bad_param(
-                "sortOrder",
-                format!("sortOrder must be ASCENDING or DESCENDING (got {other})"),
-            ));
-        }
-    };
-    let page = Page::read(
-        params.text("pageSize")?.as_deref(),
-        params.text("pageToken")?.as_deref(),
-        fingerprint(&params.0),
-    )?;
-    let mut matching: Vec<&Campaign> = sim
+    let window = params.window()?;
+    let matching: Vec<&Campaign> = sim
         .world
         .campaigns
         .values()
@@ -167,22 +144,9 @@ pub fn search(sim: &mut Sim, account: &str, params: &Params) -> Result<Response,
                 .is_none_or(|t| t.iter().any(|x| x == "SPONSORED_UPDATES"))
         })
         .collect();
-    if descending {
-        matching.reverse();
-    }
-    let elements: Vec<Json> = matching
-        .iter()
-        .skip(page.start)
-        .take(page.size)
-        .map(|c| render(c))
-        .collect();
-    let mut metadata = json!({});
-    if let Some(token) = page.next_token(matching.len()) {
-        metadata["nextPageToken"] = json!(token);
-    }
     Ok(json_response(
         StatusCode::OK,
-        json!({"elements": elements, "metadata": metadata}),
+        window.body(matching, |c| render(c)),
     ))
 }
 
@@ -219,6 +183,25 @@ fn too_high(field: &str, what: &str, value: Decimal, max: f64) -> ApiError {
     )
 }
 
+/// Reads the Money at `path` and checks it lies within `min..=max` USD, naming it `what`.
+fn read_bounded(
+    value: &Json,
+    path: &str,
+    what: &str,
+    min: f64,
+    max: f64,
+) -> Result<Decimal, ApiError> {
+    let amount = read_money(value, path)?;
+    let a = amount.to_f64().unwrap_or(0.0);
+    if a < min {
+        return Err(too_low(&format!("{path}.amount"), what, amount, min));
+    }
+    if a > max {
+        return Err(too_high(&format!("{path}.amount"), what, amount, max));
+    }
+    Ok(amount)
+}
+
 /// `POST .../adCampaigns/{id}` with PARTIAL_UPDATE: every change is checked before any applies.
 pub fn update(
     sim: &mut Sim,
@@ -234,23 +217,14 @@ pub fn update(
         let path = format!("patch.$set.{key}");
         match key.as_str() {
             "status" => {
-                let status = value
-                    .as_str()
-                    .filter(|s| CAMPAIGN_STATUSES.contains(s))
-                    .ok_or_else(|| {
-                        ApiError::invalid_input(
-                            &path,
-                            "INVALID_VALUE_FOR_FIELD",
-                            format!("status must be one of {CAMPAIGN_STATUSES:?}"),
-                        )
-                    })?;
-                if !campaign_transition_allowed(&next.status, status) {
-                    return Err(ApiError::invalid_input(
-                        &path,
-                        "STATUS_CHANGE_NOT_ALLOWED",
-                        format!("A {} campaign cannot become {status}", next.status),
-                    ));
-                }
+                let status = set_status(value, &path, key, CAMPAIGN_STATUSES)?;
+                check_transition(
+                    &path,
+                    "campaign",
+                    &next.status,
+                    status,
+                    campaign_transition_allowed,
+                )?;
                 next.status = status.to_string();
             }
             "name" => {
@@ -267,58 +241,27 @@ pub fn update(
                 next.name = name.to_string();
             }
             "unitCost" => {
-                let bid = read_money(value, &path)?;
-                let b = bid.to_f64().unwrap_or(0.0);
-                if b < pricing.bid_min {
-                    return Err(too_low(
-                        &format!("{path}.amount"),
-                        "Bid",
-                        bid,
-                        pricing.bid_min,
-                    ));
-                }
-                if b > pricing.bid_max {
-                    return Err(too_high(
-                        &format!("{path}.amount"),
-                        "Bid",
-                        bid,
-                        pricing.bid_max,
-                    ));
-                }
-                next.unit_cost = bid;
+                next.unit_cost =
+                    read_bounded(value, &path, "Bid", pricing.bid_min, pricing.bid_max)?;
             }
             "dailyBudget" => {
-                let budget = read_money(value, &path)?;
-                let b = budget.to_f64().unwrap_or(0.0);
-                if b < pricing.budget_min {
-                    return Err(too_low(
-                        &format!("{path}.amount"),
-                        "Daily budget",
-                        budget,
-                        pricing.budget_min,
-                    ));
-                }
-                if b > pricing.budget_max {
-                    return Err(too_high(
-                        &format!("{path}.amount"),
-                        "Daily budget",
-                        budget,
-                        pricing.budget_max,
-                    ));
-                }
-                next.daily_budget = budget;
+                next.daily_budget = read_bounded(
+                    value,
+                    &path,
+                    "Daily budget",
+                    pricing.budget_min,
+                    pricing.budget_max,
+                )?;
             }
             "totalBudget" => {
-                let budget = read_money(value, &path)?;
-                if budget.to_f64().unwrap_or(0.0) < pricing.budget_min {
-                    return Err(too_low(
-                        &format!("{path}.amount"),
-                        "Total budget",
-                        budget,
-                        pricing.budget_min,
-                    ));
-                }
-                next.total_budget = Some(budget);
+                // A lifetime budget has a floor but no ceiling.
+                next.total_budget = Some(read_bounded(
+                    value,
+                    &path,
+                    "Total budget",
+                    pricing.budget_min,
+                    f64::INFINITY,
+                )?);
             }
             "runSchedule" => {
                 let start = value.get("start").and_then(Json::as_i64).ok_or_else(|| {
@@ -340,12 +283,10 @@ pub fn update(
                 next.run_end_ms = end;
             }
             other => {
-                return Err(ApiError::invalid_input(
+                return Err(not_updatable(
                     &path,
-                    "FIELD_NOT_UPDATABLE",
-                    format!(
-                        "Field '{other}' cannot be updated: updatable fields are status, name, dailyBudget, unitCost, totalBudget, runSchedule"
-                    ),
+                    other,
+                    "status, name, dailyBudget, unitCost, totalBudget, runSchedule",
                 ));
             }
         }

@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value as Json, json};
 
 use super::{
-    Params, RestRequest, account_in_path, created, json_response, partial_update_set, urn_id,
+    Params, RestRequest, account_in_path, check_transition, created, json_response, not_updatable,
+    partial_update_set, set_status, urn_id,
 };
 use crate::errors::ApiError;
-use crate::paging::{Page, fingerprint};
 use crate::state::Sim;
 use crate::world::{
     CREATIVE_STATUSES, Creative, MAX_CREATIVES_PER_CAMPAIGN, MEMBER_URN, World,
@@ -54,15 +54,7 @@ pub fn render(c: &Creative, world: &World) -> Json {
 /// `q=criteria`.
 pub fn criteria(sim: &mut Sim, account: &str, params: &Params) -> Result<Response, ApiError> {
     let account = account_in_path(sim, account)?;
-    match params.required("q")?.as_str() {
-        "criteria" => {}
-        other => {
-            return Err(ApiError::bad_param(
-                "q",
-                format!("Unknown finder q={other}: use criteria"),
-            ));
-        }
-    }
+    params.finder("criteria")?;
     let campaigns = params.urn_list("campaigns", "sponsoredCampaign")?;
     let creatives = params.urn_list("creatives", "sponsoredCreative")?;
     let statuses: Option<Vec<String>> = match params.value("intendedStatuses")? {
@@ -87,22 +79,8 @@ pub fn criteria(sim: &mut Sim, account: &str, params: &Params) -> Result<Respons
                 .collect::<Result<_, _>>()?,
         ),
     };
-    let descending = match params.text("sortOrder")?.as_deref() {
-        None | Some("ASCENDING") => false,
-        Some("DESCENDING") => true,
-        Some(other) => {
-            return Err(ApiError::bad_param(
-                "sortOrder",
-                format!("sortOrder must be ASCENDING or DESCENDING (got {other})"),
-            ));
-        }
-    };
-    let page = Page::read(
-        params.text("pageSize")?.as_deref(),
-        params.text("pageToken")?.as_deref(),
-        fingerprint(&params.0),
-    )?;
-    let mut matching: Vec<&Creative> = sim
+    let window = params.window()?;
+    let matching: Vec<&Creative> = sim
         .world
         .creatives
         .values()
@@ -115,22 +93,9 @@ pub fn criteria(sim: &mut Sim, account: &str, params: &Params) -> Result<Respons
                 .is_none_or(|x| x.contains(&c.intended_status))
         })
         .collect();
-    if descending {
-        matching.reverse();
-    }
-    let elements: Vec<Json> = matching
-        .iter()
-        .skip(page.start)
-        .take(page.size)
-        .map(|c| render(c, &sim.world))
-        .collect();
-    let mut metadata = json!({});
-    if let Some(token) = page.next_token(matching.len()) {
-        metadata["nextPageToken"] = json!(token);
-    }
     Ok(json_response(
         StatusCode::OK,
-        json!({"elements": elements, "metadata": metadata}),
+        window.body(matching, |c| render(c, &sim.world)),
     ))
 }
 
@@ -181,16 +146,7 @@ pub fn update(
         let path = format!("patch.$set.{key}");
         match key.as_str() {
             "intendedStatus" => {
-                let status = value
-                    .as_str()
-                    .filter(|s| CREATIVE_STATUSES.contains(s))
-                    .ok_or_else(|| {
-                        ApiError::invalid_input(
-                            &path,
-                            "INVALID_VALUE_FOR_FIELD",
-                            format!("intendedStatus must be one of {CREATIVE_STATUSES:?}"),
-                        )
-                    })?;
+                let status = set_status(value, &path, key, CREATIVE_STATUSES)?;
                 if next.review_status == "PENDING" && status != next.intended_status {
                     // LinkedIn refuses status changes while a creative is in review; the code
                     // is the simulator's (LinkedIn's is not published).
@@ -200,13 +156,13 @@ pub fn update(
                         "The creative is under review and its status cannot change until review completes",
                     ));
                 }
-                if !creative_transition_allowed(&next.intended_status, status) {
-                    return Err(ApiError::invalid_input(
-                        &path,
-                        "STATUS_CHANGE_NOT_ALLOWED",
-                        format!("A {} creative cannot become {status}", next.intended_status),
-                    ));
-                }
+                check_transition(
+                    &path,
+                    "creative",
+                    &next.intended_status,
+                    status,
+                    creative_transition_allowed,
+                )?;
                 next.intended_status = status.to_string();
             }
             "name" => {
@@ -223,13 +179,7 @@ pub fn update(
                 next.name = name.to_string();
             }
             other => {
-                return Err(ApiError::invalid_input(
-                    &path,
-                    "FIELD_NOT_UPDATABLE",
-                    format!(
-                        "Field '{other}' cannot be updated: updatable fields are intendedStatus and name"
-                    ),
-                ));
+                return Err(not_updatable(&path, other, "intendedStatus and name"));
             }
         }
     }

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
 
 use crate::errors::ApiError;
+use crate::paging::{self, Page, Window, fingerprint};
 use crate::restli::{self, Value};
 use crate::state::Sim;
 
@@ -104,6 +105,29 @@ impl Params {
     pub fn required(&self, name: &str) -> Result<String, ApiError> {
         self.text(name)?
             .ok_or_else(|| ApiError::missing_param(name))
+    }
+
+    /// Checks `q` names the one finder a resource serves.
+    pub fn finder(&self, name: &str) -> Result<(), ApiError> {
+        match self.required("q")?.as_str() {
+            q if q == name => Ok(()),
+            other => Err(ApiError::bad_param(
+                "q",
+                format!("Unknown finder q={other}: use {name}"),
+            )),
+        }
+    }
+
+    /// A finder's `sortOrder`, `pageSize` and `pageToken`, checked in that order (so the
+    /// first bad one is the one reported). The token is bound to every other parameter.
+    pub fn window(&self) -> Result<Window, ApiError> {
+        let descending = paging::descending(self.text("sortOrder")?.as_deref())?;
+        let page = Page::read(
+            self.text("pageSize")?.as_deref(),
+            self.text("pageToken")?.as_deref(),
+            fingerprint(&self.0),
+        )?;
+        Ok(Window { descending, page })
     }
 
     /// A `List(...)` of URNs of one type, as ids; `None` when absent.
@@ -269,6 +293,52 @@ pub fn partial_update_set(req: &RestRequest) -> Result<serde_json::Map<String, J
                 "patch.$set must be an object",
             )
         })
+}
+
+/// Reads a `$set` status field: a string that is one of `allowed`.
+pub fn set_status<'a>(
+    value: &'a Json,
+    path: &str,
+    field: &str,
+    allowed: &[&str],
+) -> Result<&'a str, ApiError> {
+    value
+        .as_str()
+        .filter(|s| allowed.contains(s))
+        .ok_or_else(|| {
+            ApiError::invalid_input(
+                path,
+                "INVALID_VALUE_FOR_FIELD",
+                format!("{field} must be one of {allowed:?}"),
+            )
+        })
+}
+
+/// Refuses a status change the entity's lifecycle does not allow (`kind` names the entity).
+pub fn check_transition(
+    path: &str,
+    kind: &str,
+    from: &str,
+    to: &str,
+    allowed: fn(&str, &str) -> bool,
+) -> Result<(), ApiError> {
+    if allowed(from, to) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_input(
+        path,
+        "STATUS_CHANGE_NOT_ALLOWED",
+        format!("A {from} {kind} cannot become {to}"),
+    ))
+}
+
+/// The error for a `$set` field the resource does not let clients change.
+pub fn not_updatable(path: &str, field: &str, updatable: &str) -> ApiError {
+    ApiError::invalid_input(
+        path,
+        "FIELD_NOT_UPDATABLE",
+        format!("Field '{field}' cannot be updated: updatable fields are {updatable}"),
+    )
 }
 
 #[cfg(test)]
