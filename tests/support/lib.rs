@@ -1,8 +1,16 @@
 //! What every end-to-end test starts from: the real simulator on an ephemeral loopback port
 //! and a real LinkedIn client pointed at it.
 //!
-//! Tests live in one target per area (`linkedin/`, later `collection/`, ...); this module is
-//! the only place that knows how to set them up.
+//! Tests live in one target per area (`linkedin/`, `collection/`, ...); this module is the
+//! only place that knows how to set them up.
+//!
+//! - [`Harness`]: the simulator and a client of it.
+//! - [`workspace`]: a temporary data directory with the local adapters and the simulator's
+//!   credentials stored in its secrets file, as `adsctl init` would leave it.
+//! - [`curated`]: reading the curated Parquet files back, independently of the writer.
+
+pub mod curated;
+pub mod workspace;
 
 use chrono::NaiveDate;
 use linkedin::token::{AccessToken, ClientCredentials, ClientSecret, RefreshToken};
@@ -72,6 +80,12 @@ impl Harness {
     /// An OAuth client of the simulator.
     pub fn oauth(&self) -> OAuthClient {
         OAuthClient::new(config(&self.sim))
+    }
+
+    /// The simulator's current moment: its today, at 06:00 UTC.
+    pub async fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let today = self.sim.admin().clock().await.expect("clock").today;
+        today.and_hms_opt(6, 0, 0).expect("a valid time").and_utc()
     }
 
     /// The seeded account's id.

@@ -24,3 +24,18 @@ pub const LINKEDIN_NETWORK: &str = "LinkedIn.Network";
 pub const LINKEDIN_INVALID_RESPONSE: &str = "LinkedIn.InvalidResponse";
 /// The OAuth server refused a refresh token (`invalid_grant`): expired or revoked.
 pub const LINKEDIN_INVALID_GRANT: &str = "LinkedIn.InvalidGrant";
+/// A step's input failed validation; the message names the field and the fix.
+pub const INPUT_INVALID: &str = "Input.Invalid";
+/// The LinkedIn refresh token is expired or revoked: a person must re-authorize the app.
+pub const TOKEN_REAUTHORIZATION_REQUIRED: &str = "Token.ReauthorizationRequired";
+/// The object store failed (S3 or the data directory).
+pub const STORE_FAILED: &str = "Store.Failed";
+/// The secret store failed, or the secret is not what it should be.
+pub const SECRET_FAILED: &str = "Secret.Failed";
+
+/// An error that crosses a step boundary: it knows its stable name, which becomes the
+/// Lambda `errorType` and what `Retry`/`Catch` match in the state machines.
+pub trait StepError: std::error::Error {
+    /// The stable `Domain.Reason` name, one of this module's constants.
+    fn name(&self) -> &'static str;
+}

@@ -1,15 +1,21 @@
 //! `adsctl`: the optimizer's command line.
 //!
-//! It runs the pieces on one machine: the LinkedIn simulator (`adsctl sim serve`) and the
-//! benchmarks that measure the client against it (`adsctl bench client`). Later issues add the
-//! steps (`collect`, `decide`, `apply`, `report`), the local state-machine executor (`demo`)
+//! It runs the pieces on one machine: the configuration and credentials (`adsctl init`,
+//! `adsctl token status|refresh`), the collect step (`adsctl collect`), the LinkedIn simulator
+//! (`adsctl sim serve`) and the benchmarks (`adsctl bench client|collect`). Later issues add
+//! the other steps (`decide`, `apply`, `report`), the local state-machine executor (`demo`)
 //! and the commands that operate executions on AWS.
 //!
-//! Modules: [`sim_command`] (the simulator), [`bench`] (benchmarks). This file only parses
-//! the command line and dispatches.
+//! Modules: [`config`] (file, environment and flags, and the local adapters they choose),
+//! [`init`], [`token`], [`collect`], [`sim_command`], [`bench`]. This file only parses the
+//! command line and dispatches.
 
 mod bench;
+mod collect;
+mod config;
+mod init;
 mod sim_command;
+mod token;
 
 use clap::{Parser, Subcommand};
 
@@ -29,6 +35,13 @@ enum Command {
     /// Measure the system against the simulator on loopback and print the figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Write the configuration file and the local secrets file (0600).
+    Init(Box<init::InitArgs>),
+    /// Collect creative performance into the local data directory (the collect step).
+    Collect(Box<collect::CollectArgs>),
+    /// The LinkedIn token: its status, and refreshing it with the fetch-token step.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 #[tokio::main]
@@ -43,5 +56,8 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Sim(command) => command.run().await,
         Command::Bench(command) => command.run().await,
+        Command::Init(args) => args.run().await,
+        Command::Collect(args) => args.run().await,
+        Command::Token(command) => command.run().await,
     }
 }

@@ -18,8 +18,9 @@
 //! wins; sizes are then balanced. URL length never limits a tile: query tunneling carries
 //! any number of URNs.
 //!
-//! Fetching ([`Client::fetch_analytics`]) returns the bodies exactly as received so the caller
-//! can store them first; [`AnalyticsResponses::rows`] then derives rows. Money arrives as
+//! Fetching ([`Client::fetch_analytics`], or one request at a time with
+//! [`Client::fetch_planned`]) returns the bodies exactly as received so the caller can store
+//! them first; [`AnalyticsPlan::rows`] (or [`AnalyticsResponses::rows`]) then derives rows. Money arrives as
 //! strings (`"costInUsd":"209.449"`) and counts as integers; either form is read exactly into
 //! a [`Decimal`]. A metric LinkedIn did not return stays absent — never zero.
 
@@ -34,7 +35,7 @@ use serde::Deserialize;
 use crate::client::Client;
 use crate::error::Error;
 use crate::restli::{QueryString, Value};
-use crate::transport::ApiRequest;
+use crate::transport::{ApiRequest, Response};
 
 /// Fields LinkedIn accepts in one request's `fields` projection.
 pub const MAX_FIELDS_PER_REQUEST: usize = 20;
@@ -549,13 +550,16 @@ struct DateWire {
     day: u32,
 }
 
-impl AnalyticsResponses {
-    /// Merges the responses into rows on (pivot value, day). Each response contributes only
-    /// the metrics its request asked for; a metric absent (or `null`) in LinkedIn's answer
-    /// stays absent from the row.
-    pub fn rows(&self) -> Result<Vec<AnalyticsRow>, Error> {
+impl AnalyticsPlan {
+    /// Merges response bodies into rows on (pivot value, day), without sending anything:
+    /// `bodies[i]` answers `requests[i]` (e.g. bodies fetched one by one with
+    /// [`Client::fetch_planned`] and stored as they arrived). Each body contributes only the
+    /// metrics its request asked for; a metric absent (or `null`) in LinkedIn's answer stays
+    /// absent from the row. Bodies beyond the plan's requests are ignored, and requests
+    /// without a body contribute nothing.
+    pub fn rows(&self, bodies: &[String]) -> Result<Vec<AnalyticsRow>, Error> {
         let mut merged: BTreeMap<(String, NaiveDate), BTreeMap<String, Decimal>> = BTreeMap::new();
-        for (request, body) in self.plan.requests.iter().zip(&self.bodies) {
+        for (request, body) in self.requests.iter().zip(bodies) {
             merge(&mut merged, &request.metrics, body)?;
         }
         Ok(merged
@@ -566,6 +570,13 @@ impl AnalyticsResponses {
                 metrics,
             })
             .collect())
+    }
+}
+
+impl AnalyticsResponses {
+    /// Merges the responses into rows on (pivot value, day); see [`AnalyticsPlan::rows`].
+    pub fn rows(&self) -> Result<Vec<AnalyticsRow>, Error> {
+        self.plan.rows(&self.bodies)
     }
 }
 
@@ -653,8 +664,7 @@ impl Client {
         let mut bodies = Vec::with_capacity(plan.requests.len());
         let mut requests = 0;
         for planned in &plan.requests {
-            let request = ApiRequest::get("/adAnalytics", Some(planned.query_string()));
-            let response = self.transport().send(&request).await?;
+            let response = self.send_planned(planned).await?;
             requests += response.attempts;
             bodies.push(response.body);
         }
@@ -663,6 +673,21 @@ impl Client {
             bodies,
             requests,
         })
+    }
+
+    /// Sends ONE planned request (with the usual retries) and returns its body exactly as
+    /// received, so a caller can store each response as it arrives — a failure on request 3
+    /// then leaves responses 1 and 2 stored. Merge the bodies with [`AnalyticsPlan::rows`].
+    /// Attempts count in [`Client::requests_sent`].
+    pub async fn fetch_planned(&self, planned: &PlannedRequest) -> Result<String, Error> {
+        self.send_planned(planned)
+            .await
+            .map(|response| response.body)
+    }
+
+    async fn send_planned(&self, planned: &PlannedRequest) -> Result<Response, Error> {
+        let request = ApiRequest::get("/adAnalytics", Some(planned.query_string()));
+        self.transport().send(&request).await
     }
 
     /// Fetches `query` and merges it into rows: [`Client::fetch_analytics`] then
@@ -1031,6 +1056,61 @@ mod tests {
         );
         assert!(!jan2.metrics.contains_key("externalWebsiteConversions"));
         assert!(!jan2.metrics.contains_key("unasked"));
+    }
+
+    #[test]
+    fn a_plan_merges_bodies_fetched_one_by_one_like_the_whole_response_set() {
+        // GIVEN one planned request per field chunk and their bodies
+        let element = |metric: &str, value: u32| {
+            format!(
+                r#"{{"elements":[{{"pivotValues":["urn:li:sponsoredCreative:9"],
+                "dateRange":{{"start":{{"year":2026,"month":1,"day":1}}}},"{metric}":{value}}}]}}"#
+            )
+        };
+        let bodies = vec![element("clicks", 3), element("impressions", 70)];
+        let all = responses(
+            &[&["clicks"], &["impressions"]],
+            &[bodies[0].as_str(), bodies[1].as_str()],
+        );
+        // WHEN the plan merges all bodies, and only the first one
+        let rows = all.plan.rows(&bodies).unwrap();
+        let partial = all.plan.rows(&bodies[..1]).unwrap();
+        // THEN all bodies give what the responses give, and a missing body adds nothing
+        assert_eq!(rows, all.rows().unwrap());
+        assert_eq!(rows[0].metrics.len(), 2);
+        assert_eq!(partial[0].metrics.len(), 1);
+        assert_eq!(partial[0].metrics["clicks"], Decimal::from(3));
+    }
+
+    #[tokio::test]
+    async fn fetch_planned_sends_one_request_and_returns_its_body_as_received() {
+        use crate::loopback::{response, serve};
+        // GIVEN a server answering one analytics request
+        let body = r#"{"elements":[],"paging":{"count":0}}"#;
+        let (base, received) = serve(vec![response(200, &[], body)]).await;
+        let config = crate::Config {
+            api_url: base,
+            ..crate::Config::default()
+        };
+        let client = Client::new(config, crate::AccessToken::new("AQV-test"));
+        let q = AnalyticsQuery::new(
+            Pivot::Creative,
+            AnalyticsFilter::Creatives(vec![CreativeId(7)]),
+            day(2026, 4, 1),
+            day(2026, 4, 2),
+            ["clicks"],
+        );
+        let plan = q.plan().unwrap();
+        // WHEN its single request is fetched
+        let fetched = client.fetch_planned(&plan.requests[0]).await.unwrap();
+        // THEN the body is returned byte for byte, after exactly one request
+        assert_eq!(fetched, body);
+        assert_eq!(client.requests_sent(), 1);
+        let sent = received.lock().unwrap().join("\n");
+        assert!(
+            sent.contains("/adAnalytics?q=analytics&pivot=CREATIVE"),
+            "{sent}"
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@
 //!   elements, fewest requests), fetching, and merging chunks into rows.
 //! - [`campaigns`], [`creatives`], [`posts`], [`pricing`]: the entity endpoints.
 //! - [`oauth`]: [`OAuthClient`] — refresh and introspection.
+//! - [`secret`]: [`StoredCredentials`], the credentials secret's JSON document.
 //!
 //! Deliberately not here: storing anything (callers store the raw bodies), deciding what to
 //! change (the optimizer's steps), reading secrets from a store (the caller hands in the
@@ -44,6 +45,7 @@ pub mod posts;
 pub mod pricing;
 pub mod restli;
 pub mod retry;
+pub mod secret;
 pub mod token;
 mod transport;
 
@@ -60,4 +62,5 @@ pub use paging::Listing;
 pub use posts::DarkPost;
 pub use pricing::{BidPricing, BidPricingQuery, PriceRange};
 pub use retry::RetryPolicy;
+pub use secret::{SecretFormatError, StoredCredentials};
 pub use token::{AccessToken, ClientCredentials, ClientSecret, RefreshToken};

@@ -116,6 +116,9 @@ impl Value {
 impl From<&serde_json::Value> for Value {
     /// Converts a JSON document (e.g. a campaign's `targetingCriteria`) to its Rest.li form:
     /// objects become records, arrays lists; `null` members are left out, as Rest.li has no null.
+    /// A record's fields are sorted by name: Rest.li records are unordered, and sorting keeps
+    /// the encoding the same whether or not serde_json preserves document order (a feature
+    /// any crate in the build may turn on).
     fn from(json: &serde_json::Value) -> Value {
         match json {
             serde_json::Value::Null => Value::String(String::new()),
@@ -123,13 +126,15 @@ impl From<&serde_json::Value> for Value {
             serde_json::Value::Number(n) => Value::Literal(n.to_string()),
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from).collect()),
-            serde_json::Value::Object(members) => Value::Record(
-                members
+            serde_json::Value::Object(members) => {
+                let mut fields: Vec<(String, Value)> = members
                     .iter()
                     .filter(|(_, v)| !v.is_null())
                     .map(|(k, v)| (k.clone(), Value::from(v)))
-                    .collect(),
-            ),
+                    .collect();
+                fields.sort_by(|a, b| a.0.cmp(&b.0));
+                Value::Record(fields)
+            }
         }
     }
 }

@@ -7,14 +7,18 @@
 //! - [`secrets`]: [`SecretsFile`], named secrets in one JSON file that is created 0600 and
 //!   refused when group- or world-readable, the way `ssh` treats a private key.
 //! - [`metrics_log`]: [`MetricsLog`], metric data appended as JSON lines.
+//! - [`memory_secrets`]: [`MemorySecrets`], named secrets in memory, for running with no
+//!   secrets file (credentials from the environment).
 //!
 //! Deliberately not here: the query engine (DataFusion arrives with the analytics issue) and
 //! any network access. Files are written with blocking calls on tokio's blocking pool.
 
+pub mod memory_secrets;
 pub mod metrics_log;
 pub mod secrets;
 pub mod store;
 
+pub use memory_secrets::MemorySecrets;
 pub use metrics_log::MetricsLog;
 pub use secrets::SecretsFile;
 pub use store::DirStore;

@@ -2,6 +2,7 @@
 //! prints figures. They measure; they assert nothing (tests do that).
 
 mod client;
+mod collect;
 
 use clap::Subcommand;
 
@@ -11,6 +12,9 @@ pub enum BenchCommand {
     /// Analytics rows per second through the LinkedIn client and the simulator, and the
     /// requests issued against the theoretical minimum.
     Client(client::ClientBench),
+    /// A 90-day backfill through the collect step: wall time, requests against the minimum,
+    /// peak RSS.
+    Collect(collect::CollectBench),
 }
 
 impl BenchCommand {
@@ -18,6 +22,7 @@ impl BenchCommand {
     pub async fn run(self) -> anyhow::Result<()> {
         match self {
             BenchCommand::Client(bench) => bench.run().await,
+            BenchCommand::Collect(bench) => bench.run().await,
         }
     }
 }
