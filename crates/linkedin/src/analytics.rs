@@ -532,10 +532,11 @@ pub struct AnalyticsReport {
     pub requests: u32,
 }
 
+/// A response, its elements left unparsed until they are merged one by one.
 #[derive(Deserialize)]
-struct AnalyticsPage {
-    #[serde(default)]
-    elements: Vec<serde_json::Map<String, serde_json::Value>>,
+struct AnalyticsPage<'a> {
+    #[serde(default, borrow)]
+    elements: Vec<&'a serde_json::value::RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -552,24 +553,94 @@ struct DateWire {
 
 impl AnalyticsPlan {
     /// Merges response bodies into rows on (pivot value, day), without sending anything:
-    /// `bodies[i]` answers `requests[i]` (e.g. bodies fetched one by one with
-    /// [`Client::fetch_planned`] and stored as they arrived). Each body contributes only the
-    /// metrics its request asked for; a metric absent (or `null`) in LinkedIn's answer stays
-    /// absent from the row. Bodies beyond the plan's requests are ignored, and requests
-    /// without a body contribute nothing.
+    /// `bodies[i]` answers `requests[i]`. Bodies beyond the plan's requests are ignored, and
+    /// requests without a body contribute nothing. See [`RowMerger`] to merge bodies one at a
+    /// time as they arrive.
     pub fn rows(&self, bodies: &[String]) -> Result<Vec<AnalyticsRow>, Error> {
-        let mut merged: BTreeMap<(String, NaiveDate), BTreeMap<String, Decimal>> = BTreeMap::new();
+        let mut merger = RowMerger::default();
         for (request, body) in self.requests.iter().zip(bodies) {
-            merge(&mut merged, &request.metrics, body)?;
+            merger.add(request, body)?;
         }
-        Ok(merged
+        Ok(merger.into_rows().collect())
+    }
+}
+
+/// Rows merged on (pivot value, day) from responses added one at a time (e.g. each fetched
+/// with [`Client::fetch_planned`] and stored as it arrived), so a caller never holds more
+/// than one response body. Each body contributes only the metrics its request asked for; a
+/// metric absent (or `null`) in LinkedIn's answer stays absent from the row.
+///
+/// Memory matters here (a 90-day backfill of 200 creatives is 18,000 rows): a response is
+/// read element by element, and rows are kept as one slot per metric until
+/// [`RowMerger::into_rows`] hands them out one at a time.
+#[derive(Debug, Default)]
+pub struct RowMerger {
+    /// Metric names in the order first seen; a row's slot `i` holds `metrics[i]`.
+    metrics: Vec<String>,
+    merged: BTreeMap<(String, NaiveDate), Vec<Option<Decimal>>>,
+}
+
+impl RowMerger {
+    /// Merges the body that answered `request`.
+    pub fn add(&mut self, request: &PlannedRequest, body: &str) -> Result<(), Error> {
+        let slots: Vec<usize> = request
+            .metrics
+            .iter()
+            .map(|metric| self.slot(metric))
+            .collect();
+        let page: AnalyticsPage<'_> =
+            serde_json::from_str(body).map_err(|e| Error::invalid_response(WHAT, e))?;
+        if page.elements.len() as u64 >= ELEMENT_LIMIT {
+            tracing::warn!(
+                elements = page.elements.len(),
+                "an ad analytics response reached LinkedIn's element limit and may be truncated"
+            );
+        }
+        for raw in page.elements {
+            let element: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(raw.get()).map_err(|e| Error::invalid_response(WHAT, e))?;
+            let key = (pivot_value(&element)?, element_date(&element)?);
+            let row = self.merged.entry(key).or_default();
+            for (metric, &slot) in request.metrics.iter().zip(&slots) {
+                let Some(value) = element.get(metric) else {
+                    continue;
+                };
+                if let Some(value) = metric_value(metric, value)? {
+                    if row.len() <= slot {
+                        row.resize(slot + 1, None);
+                    }
+                    row[slot] = Some(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The merged rows, ordered by pivot value then day, each built as it is taken.
+    pub fn into_rows(self) -> impl Iterator<Item = AnalyticsRow> {
+        let metrics = self.metrics;
+        self.merged
             .into_iter()
-            .map(|((pivot_value, date), metrics)| AnalyticsRow {
+            .map(move |((pivot_value, date), values)| AnalyticsRow {
                 pivot_value,
                 date,
-                metrics,
+                metrics: metrics
+                    .iter()
+                    .zip(values)
+                    .filter_map(|(name, value)| Some((name.clone(), value?)))
+                    .collect(),
             })
-            .collect())
+    }
+
+    /// The slot of `metric`, assigned on first sight.
+    fn slot(&mut self, metric: &str) -> usize {
+        match self.metrics.iter().position(|known| known == metric) {
+            Some(slot) => slot,
+            None => {
+                self.metrics.push(metric.to_owned());
+                self.metrics.len() - 1
+            }
+        }
     }
 }
 
@@ -582,42 +653,15 @@ impl AnalyticsResponses {
 
 const WHAT: &str = "ad analytics";
 
-fn merge(
-    merged: &mut BTreeMap<(String, NaiveDate), BTreeMap<String, Decimal>>,
-    metrics: &[String],
-    body: &str,
-) -> Result<(), Error> {
-    let page: AnalyticsPage =
-        serde_json::from_str(body).map_err(|e| Error::invalid_response(WHAT, e))?;
-    if page.elements.len() as u64 >= ELEMENT_LIMIT {
-        tracing::warn!(
-            elements = page.elements.len(),
-            "an ad analytics response reached LinkedIn's element limit and may be truncated"
-        );
-    }
-    for element in page.elements {
-        let pivot_value = pivot_value(&element)?;
-        let range: DateRangeWire = element
-            .get("dateRange")
-            .cloned()
-            .ok_or_else(|| Error::invalid_response(WHAT, "an element has no dateRange"))
-            .and_then(|v| {
-                serde_json::from_value(v).map_err(|e| Error::invalid_response(WHAT, e))
-            })?;
-        let date = NaiveDate::from_ymd_opt(range.start.year, range.start.month, range.start.day)
-            .ok_or_else(|| Error::invalid_response(WHAT, "dateRange.start is not a date"))?;
-        let row = merged.entry((pivot_value, date)).or_default();
-        for metric in metrics {
-            let value = match element.get(metric) {
-                Some(value) => metric_value(metric, value)?,
-                None => None,
-            };
-            if let Some(value) = value {
-                row.insert(metric.clone(), value);
-            }
-        }
-    }
-    Ok(())
+/// The day an element covers: the start of its `dateRange`.
+fn element_date(element: &serde_json::Map<String, serde_json::Value>) -> Result<NaiveDate, Error> {
+    let range: DateRangeWire = element
+        .get("dateRange")
+        .cloned()
+        .ok_or_else(|| Error::invalid_response(WHAT, "an element has no dateRange"))
+        .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_response(WHAT, e)))?;
+    NaiveDate::from_ymd_opt(range.start.year, range.start.month, range.start.day)
+        .ok_or_else(|| Error::invalid_response(WHAT, "dateRange.start is not a date"))
 }
 
 fn pivot_value(element: &serde_json::Map<String, serde_json::Value>) -> Result<String, Error> {

@@ -51,7 +51,7 @@ mod transport;
 
 pub use analytics::{
     AnalyticsFilter, AnalyticsPlan, AnalyticsQuery, AnalyticsReport, AnalyticsResponses,
-    AnalyticsRow, Pivot, PlannedRequest, plan,
+    AnalyticsRow, Pivot, PlannedRequest, RowMerger, plan,
 };
 pub use campaigns::CampaignPatch;
 pub use client::{Client, Fetched};

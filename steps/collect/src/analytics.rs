@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use ads::{AccountId, CampaignId, CreativeDay, CreativeDayKey, CreativeId};
 use chrono::NaiveDate;
-use linkedin::{AnalyticsFilter, AnalyticsQuery, AnalyticsRow, Pivot};
+use linkedin::{AnalyticsFilter, AnalyticsQuery, AnalyticsRow, Pivot, RowMerger};
 
 use crate::Error;
 use crate::input::Validated;
@@ -28,32 +28,34 @@ pub fn query(window: &Validated, creatives: &[CreativeId]) -> AnalyticsQuery {
     }
 }
 
-/// Runs `query` request by request, storing each body under `raw.analytics(n)` before the
-/// next is sent, then merges the bodies into rows. A failure leaves the responses received
-/// so far stored.
+/// Runs `query` request by request, storing each body under `raw.analytics(n)` before
+/// reading it and before the next is sent, and merging it into rows once stored; only one
+/// body is held at a time. A failure leaves the responses received so far stored.
 pub async fn fetch(
     client: &linkedin::Client,
     query: &AnalyticsQuery,
     store: &Store<'_>,
     raw: &RawKeys,
-) -> Result<Vec<AnalyticsRow>, Error> {
+) -> Result<RowMerger, Error> {
     let plan = query.plan()?;
-    let mut bodies = Vec::with_capacity(plan.requests.len());
+    let mut merger = RowMerger::default();
     for (index, planned) in plan.requests.iter().enumerate() {
         let body = client.fetch_planned(planned).await?;
+        let body = bytes::Bytes::from(body);
         store
             .put(&raw.analytics(index + 1), body.clone(), JSON)
             .await?;
-        bodies.push(body);
+        let text = std::str::from_utf8(&body).expect("the body was a String");
+        merger.add(planned, text)?;
     }
-    Ok(plan.rows(&bodies)?)
+    Ok(merger)
 }
 
 /// Joins rows to their campaigns and groups them by day. A row of a creative not asked
 /// about, or of a day outside the window, is skipped with a warning: it cannot belong to a
 /// partition this run owns.
 pub fn creative_days(
-    rows: Vec<AnalyticsRow>,
+    rows: impl IntoIterator<Item = AnalyticsRow>,
     account: AccountId,
     campaign_of: &HashMap<CreativeId, CampaignId>,
     window: &Validated,

@@ -74,7 +74,7 @@ use std::collections::HashMap;
 use ads::error_names::{self, StepError};
 use ads::{CampaignStatus, CreativeId, Metrics, ObjectStore, PortError, SecretStore};
 use chrono::{DateTime, NaiveDate, Utc};
-use linkedin::{Client, StoredCredentials};
+use linkedin::{Client, RowMerger, StoredCredentials};
 use serde::{Deserialize, Serialize};
 
 pub use curated::{creative_daily_schema, creatives_schema};
@@ -319,7 +319,7 @@ async fn collect(
     // Analytics, each response stored as it arrives.
     let creative_ids: Vec<CreativeId> = creatives.iter().map(|c| c.id).collect();
     let rows = if creative_ids.is_empty() {
-        Vec::new()
+        RowMerger::default()
     } else {
         let query = analytics::query(window, &creative_ids);
         analytics::fetch(client, &query, &store, &raw).await?
@@ -328,7 +328,7 @@ async fn collect(
 
     // Curated: every day of the window, this run's campaigns replaced, others kept.
     let covered = campaigns.keys().copied().collect();
-    let days = analytics::creative_days(rows, account, &campaign_of, window)?;
+    let days = analytics::creative_days(rows.into_rows(), account, &campaign_of, window)?;
     let written_rows = partitions::rewrite(&store, window, &covered, days, now).await?;
     let records = entities::records(stored, &creatives, &campaigns, &copies, now);
     let key = keys::creatives(account);
