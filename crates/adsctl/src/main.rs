@@ -17,6 +17,8 @@ mod init;
 mod sim_command;
 mod token;
 
+use std::io::IsTerminal;
+
 use clap::{Parser, Subcommand};
 
 /// A LinkedIn advertising optimizer that runs itself.
@@ -52,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match Cli::parse().command {
         Command::Sim(command) => command.run().await,
