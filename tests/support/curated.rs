@@ -9,13 +9,15 @@ use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rust_decimal::Decimal;
 
-/// One curated row: integer and decimal columns by name (NULL is `None`).
+/// One curated row: integer, decimal and text columns by name (NULL is `None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// Every INT64 column.
     pub counts: BTreeMap<String, Option<i64>>,
     /// Every DECIMAL column, exact.
     pub money: BTreeMap<String, Option<Decimal>>,
+    /// Every STRING column.
+    pub text: BTreeMap<String, Option<String>>,
 }
 
 impl Row {
@@ -27,6 +29,14 @@ impl Row {
             .unwrap_or_else(|| panic!("no column {column}"))
     }
 
+    /// A STRING column's value; panics when the column does not exist.
+    pub fn text(&self, column: &str) -> Option<&str> {
+        self.text
+            .get(column)
+            .unwrap_or_else(|| panic!("no column {column}"))
+            .as_deref()
+    }
+
     /// A DECIMAL column's value; panics when the column does not exist.
     pub fn decimal(&self, column: &str) -> Option<Decimal> {
         *self
@@ -36,7 +46,7 @@ impl Row {
     }
 }
 
-/// The rows of a Parquet file's INT64 and DECIMAL columns (timestamps and strings skipped).
+/// The rows of a Parquet file's INT64, DECIMAL and STRING columns (timestamps skipped).
 pub fn rows(file: Bytes) -> Vec<Row> {
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .expect("a Parquet file")
@@ -49,6 +59,7 @@ pub fn rows(file: Bytes) -> Vec<Row> {
             let mut row = Row {
                 counts: BTreeMap::new(),
                 money: BTreeMap::new(),
+                text: BTreeMap::new(),
             };
             for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
                 let name = field.name().clone();
@@ -60,6 +71,11 @@ pub fn rows(file: Bytes) -> Vec<Row> {
                         Decimal::from_i128_with_scale(values.value(index), values.scale() as u32)
                     });
                     row.money.insert(name, value);
+                } else if let Some(values) = column.as_string_opt::<i32>() {
+                    let value = values
+                        .is_valid(index)
+                        .then(|| values.value(index).to_owned());
+                    row.text.insert(name, value);
                 }
             }
             rows.push(row);

@@ -32,6 +32,13 @@ pub const TOKEN_REAUTHORIZATION_REQUIRED: &str = "Token.ReauthorizationRequired"
 pub const STORE_FAILED: &str = "Store.Failed";
 /// The secret store failed, or the secret is not what it should be.
 pub const SECRET_FAILED: &str = "Secret.Failed";
+/// A query failed, was cancelled, or could not be started or looked up (the engine refused
+/// it or was unavailable); the message carries the engine's reason. Retrying
+/// start-athena-query is safe — a start is idempotent — and so is retrying poll-results.
+pub const QUERY_FAILED: &str = "Query.Failed";
+/// A query was still running after the most polls the state machine allowed
+/// (poll-results' `maxAttempts`); it is left running, and its id is in the message.
+pub const QUERY_TIMEOUT: &str = "Query.Timeout";
 
 /// An error that crosses a step boundary: it knows its stable name, which becomes the
 /// Lambda `errorType` and what `Retry`/`Catch` match in the state machines.

@@ -11,6 +11,9 @@
 //!   value is a JSON string. Values never reach an error, a log line or a `Debug` print.
 //! - [`metrics`]: [`CloudWatchMetrics`], metric data as CloudWatch custom metrics in one
 //!   namespace, sent in batches CloudWatch accepts.
+//! - [`athena`]: [`AthenaQueryEngine`], the query engine as Athena in one workgroup and
+//!   database; a start is idempotent for 24 hours (a token derived from the request), and a
+//!   succeeded query's results are reported as a store key when they are in the data bucket.
 //! - [`lambda`]: [`sdk_config`], [`required_env`] and [`run_step`]: JSON logs, the event
 //!   payload into the step's input type, and a step error into a Lambda error whose
 //!   `errorType` is the error's stable name ([`ads::error_names`]).
@@ -24,16 +27,18 @@
 //! guarantee it. The adapters here keep the same rule for their own errors.
 //!
 //! Deliberately not here: retries beyond the SDK's own standard retry policy (Step
-//! Functions' `Retry` owns the rest), Athena and Step Functions (they arrive with the
-//! analytics and orchestration issues), and any choice of bucket, namespace or secret name —
+//! Functions' `Retry` owns the rest), Step Functions (it arrives with the orchestration
+//! issue), and any choice of bucket, workgroup, namespace or secret name —
 //! those come from the environment the CDK stack sets, read with [`required_env`].
 
+pub mod athena;
 pub mod lambda;
 pub mod metrics;
 pub mod s3;
 pub mod secrets;
 mod service_error;
 
+pub use athena::AthenaQueryEngine;
 pub use lambda::{diagnostic, required_env, run_step, sdk_config};
 pub use metrics::CloudWatchMetrics;
 pub use s3::S3Store;

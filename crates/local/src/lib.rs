@@ -9,17 +9,24 @@
 //! - [`metrics_log`]: [`MetricsLog`], metric data appended as JSON lines.
 //! - [`memory_secrets`]: [`MemorySecrets`], named secrets in memory, for running with no
 //!   secrets file (credentials from the environment).
+//! - [`query`]: [`LocalQueryEngine`], Apache DataFusion running the `athena/` SQL unchanged
+//!   over the store's curated Parquet: the tables, Trino's missing functions as UDFs,
+//!   `?` parameters bound through the parser, results as Athena-style CSV under
+//!   `query-results/`.
 //!
-//! Deliberately not here: the query engine (DataFusion arrives with the analytics issue) and
-//! any network access. Files are written with blocking calls on tokio's blocking pool.
+//! Deliberately not here: any network access, and any SQL of its own — tables, views and
+//! queries are the catalog's `athena/` files. Files are written with
+//! blocking calls on tokio's blocking pool.
 
 pub mod memory_secrets;
 pub mod metrics_log;
+pub mod query;
 pub mod secrets;
 pub mod store;
 
 pub use memory_secrets::MemorySecrets;
 pub use metrics_log::MetricsLog;
+pub use query::LocalQueryEngine;
 pub use secrets::SecretsFile;
 pub use store::DirStore;
 

@@ -109,18 +109,56 @@ impl ObjectStore for DirStore {
 }
 
 fn write_atomically(path: &Path, body: &[u8]) -> std::io::Result<()> {
-    let directory = path
-        .parent()
-        .expect("a key always has the root as an ancestor");
-    fs::create_dir_all(directory)?;
-    let mut temporary = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(directory)?;
-    temporary.write_all(body)?;
-    temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
-    // The rename is durable only once the directory entry is.
-    fs::File::open(directory)?.sync_all()
+    let mut pending = PendingObject::create(path.to_owned())?;
+    pending.write_all(body)?;
+    pending.commit()
+}
+
+/// An object being written piece by piece (e.g. query results streamed batch by batch):
+/// a temporary file beside the target that becomes the object, atomically, on
+/// [`PendingObject::commit`]; dropped uncommitted, it is removed and the object untouched.
+#[derive(Debug)]
+pub(crate) struct PendingObject {
+    file: std::io::BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl PendingObject {
+    /// Starts writing the object under `key` of `store`.
+    pub(crate) fn begin(store: &DirStore, key: &str) -> Result<PendingObject, PortError> {
+        let path = store.path_of(key)?;
+        PendingObject::create(path).map_err(|error| io_error(&format!("key {key}"), error))
+    }
+
+    fn create(path: PathBuf) -> std::io::Result<PendingObject> {
+        let directory = path
+            .parent()
+            .expect("a key always has the root as an ancestor");
+        fs::create_dir_all(directory)?;
+        let temporary = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(directory)?;
+        Ok(PendingObject {
+            file: std::io::BufWriter::new(temporary),
+            path,
+        })
+    }
+
+    /// Appends `bytes` to the object.
+    pub(crate) fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)
+    }
+
+    /// Makes the object visible under its key: fsync, rename over the target, fsync the
+    /// directory.
+    pub(crate) fn commit(self) -> std::io::Result<()> {
+        let temporary = self.file.into_inner().map_err(|error| error.into_error())?;
+        temporary.as_file().sync_all()?;
+        temporary.persist(&self.path).map_err(|error| error.error)?;
+        // The rename is durable only once the directory entry is.
+        let directory = self.path.parent().expect("a key has a parent");
+        fs::File::open(directory)?.sync_all()
+    }
 }
 
 /// Appends the keys of every file under `directory` (relative to `root`, '/'-separated);

@@ -1,11 +1,13 @@
-//! The curated Parquet files: their schemas, how rows become files, and reading the
-//! creatives file back (to keep ad copy already known).
+//! The curated Parquet files: their schemas, how rows become files, and reading them back
+//! (the partitions to keep other campaigns' rows, the creatives and campaigns files to keep
+//! what earlier runs saw).
 //!
-//! Both files are written whole, in memory, and stored with one atomic `put`. Rows are
+//! Every file is written whole, in memory, and stored with one atomic `put`. Rows are
 //! sorted and the writer's properties are fixed, so the same rows and `collected_at` always
 //! give the same bytes: a re-run over unchanged data rewrites identical files. Compression is
 //! Snappy, the format Parquet 1.0 pages, the statistics per column chunk — readable by Athena
-//! and by DataFusion alike.
+//! and by DataFusion alike. The three files share one writer ([`parquet_file`]), one set of
+//! column builders ([`Built`]) and one set of typed column readers ([`Columns`]).
 //!
 //! Money is `DECIMAL(38,18)`: LinkedIn's decimal strings (`"13.944527531"`) are kept exactly
 //! — no LinkedIn amount carries more than 18 decimals (a double's shortest form has at most
@@ -41,14 +43,14 @@ pub const TIME_ZONE: &str = "UTC";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CuratedError {
     /// A value does not fit its column.
-    #[error("{column} cannot hold {value} (creative {creative})")]
+    #[error("{column} cannot hold {value} ({row})")]
     DoesNotFit {
         /// The column.
         column: &'static str,
         /// The value, as text.
         value: String,
-        /// The creative whose row it is.
-        creative: u64,
+        /// The row it is in, e.g. `creative 7` or `campaign 3`.
+        row: String,
     },
     /// Arrow or Parquet refused the data (a bug here, or a file of another schema).
     #[error("Parquet: {0}")]
@@ -145,6 +147,43 @@ pub fn creatives_schema() -> SchemaRef {
     Arc::clone(&SCHEMA)
 }
 
+/// The schema of `processed/campaigns/account_id=<id>/part-0.parquet`: the latest state of
+/// each campaign of the account — what the decisions need to move a bid or a budget. The
+/// account is a partition key in the path.
+///
+/// | column | type | |
+/// |---|---|---|
+/// | campaign_id | INT64 | not null |
+/// | name | STRING | not null |
+/// | status | STRING | not null: ACTIVE, PAUSED, ARCHIVED, ... |
+/// | cost_type | STRING | not null: CPC, CPM or CPV |
+/// | objective_type | STRING | e.g. WEBSITE_CONVERSION; null when LinkedIn did not say |
+/// | unit_cost | DECIMAL(38,18) | the bid, in `currency`; null when none is set |
+/// | daily_budget, total_budget | DECIMAL(38,18) | in `currency`; null when none is set |
+/// | currency | STRING | ISO 4217 code of the amounts; null when there is no amount |
+/// | created_at, last_modified_at | TIMESTAMP(ms, UTC) | null when LinkedIn did not say |
+/// | collected_at | TIMESTAMP(ms, UTC) | not null: when the run that last saw it started |
+pub fn campaigns_schema() -> SchemaRef {
+    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
+        let text = |name: &str, nullable| Field::new(name, DataType::Utf8, nullable);
+        Arc::new(Schema::new(vec![
+            Field::new("campaign_id", DataType::Int64, false),
+            text("name", false),
+            text("status", false),
+            text("cost_type", false),
+            text("objective_type", true),
+            Field::new("unit_cost", money(), true),
+            Field::new("daily_budget", money(), true),
+            Field::new("total_budget", money(), true),
+            text("currency", true),
+            Field::new("created_at", timestamp(), true),
+            Field::new("last_modified_at", timestamp(), true),
+            Field::new("collected_at", timestamp(), false),
+        ]))
+    });
+    Arc::clone(&SCHEMA)
+}
+
 /// One row of the creatives file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreativeRecord {
@@ -162,6 +201,35 @@ pub struct CreativeRecord {
     pub copy: AdCopy,
     /// The post that carries the copy.
     pub post_urn: Option<PostUrn>,
+    /// When it was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it was last changed.
+    pub last_modified_at: Option<DateTime<Utc>>,
+    /// When the run that last saw it started.
+    pub collected_at: DateTime<Utc>,
+}
+
+/// One row of the campaigns file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignRecord {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// Its name in Campaign Manager.
+    pub name: String,
+    /// Its status, e.g. `ACTIVE`.
+    pub status: String,
+    /// What its bid pays for, e.g. `CPC`.
+    pub cost_type: String,
+    /// LinkedIn's objective, e.g. `WEBSITE_CONVERSION`.
+    pub objective_type: Option<String>,
+    /// The bid (`unitCost`), in `currency`.
+    pub unit_cost: Option<Decimal>,
+    /// The daily budget, in `currency`.
+    pub daily_budget: Option<Decimal>,
+    /// The lifetime budget, in `currency`.
+    pub total_budget: Option<Decimal>,
+    /// The ISO 4217 code of the amounts.
+    pub currency: Option<String>,
     /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
     /// When it was last changed.
@@ -194,19 +262,6 @@ fn parquet_file(schema: &SchemaRef, columns: Vec<ArrayRef>) -> Result<Bytes, Cur
     writer.into_inner().map(Bytes::from).map_err(parquet_error)
 }
 
-fn id(value: u64, column: &'static str, creative: u64) -> Result<i64, CuratedError> {
-    i64::try_from(value).map_err(|_| CuratedError::DoesNotFit {
-        column,
-        value: value.to_string(),
-        creative,
-    })
-}
-
-fn millis(times: impl Iterator<Item = Option<DateTime<Utc>>>) -> ArrayRef {
-    let values: Vec<Option<i64>> = times.map(|t| t.map(|t| t.timestamp_millis())).collect();
-    Arc::new(TimestampMillisecondArray::from(values).with_timezone(TIME_ZONE))
-}
-
 /// Money in units of 10^-18, rounded half away from zero; `None` past 38 digits.
 fn scaled(value: Decimal) -> Option<i128> {
     let rounded =
@@ -215,6 +270,85 @@ fn scaled(value: Decimal) -> Option<i128> {
         .mantissa()
         .checked_mul(10i128.pow(MONEY_SCALE as u32 - rounded.scale()))?;
     (scaled.abs() < 10i128.pow(u32::from(MONEY_PRECISION))).then_some(scaled)
+}
+
+/// Builds the Arrow columns of a file from its sorted rows; `row` names a row in errors
+/// (`creative 7`), so a value that does not fit says where it is.
+struct Built<'a, T> {
+    rows: Vec<&'a T>,
+    row: fn(&T) -> String,
+}
+
+impl<'a, T> Built<'a, T> {
+    /// The rows of `rows`, sorted by `key`.
+    fn sorted<K: Ord>(rows: &'a [T], key: impl Fn(&T) -> K, row: fn(&T) -> String) -> Self {
+        let mut rows: Vec<&T> = rows.iter().collect();
+        rows.sort_by_key(|r| key(r));
+        Built { rows, row }
+    }
+
+    fn does_not_fit(&self, column: &'static str, value: impl ToString, r: &T) -> CuratedError {
+        CuratedError::DoesNotFit {
+            column,
+            value: value.to_string(),
+            row: (self.row)(r),
+        }
+    }
+
+    /// An INT64 column of ids or counts; a value past `i64::MAX` is refused.
+    fn int64(
+        &self,
+        column: &'static str,
+        get: impl Fn(&T) -> Option<u64>,
+    ) -> Result<ArrayRef, CuratedError> {
+        let values = self
+            .rows
+            .iter()
+            .map(|r| {
+                get(r)
+                    .map(|v| i64::try_from(v).map_err(|_| self.does_not_fit(column, v, r)))
+                    .transpose()
+            })
+            .collect::<Result<Vec<Option<i64>>, _>>()?;
+        Ok(Arc::new(Int64Array::from(values)))
+    }
+
+    /// A DECIMAL(38,18) column; an amount past 38 digits is refused.
+    fn money(
+        &self,
+        column: &'static str,
+        get: impl Fn(&T) -> Option<Decimal>,
+    ) -> Result<ArrayRef, CuratedError> {
+        let values = self
+            .rows
+            .iter()
+            .map(|r| {
+                get(r)
+                    .map(|v| scaled(v).ok_or_else(|| self.does_not_fit(column, v, r)))
+                    .transpose()
+            })
+            .collect::<Result<Vec<Option<i128>>, _>>()?;
+        let array = Decimal128Array::from(values)
+            .with_precision_and_scale(MONEY_PRECISION, MONEY_SCALE)
+            .map_err(parquet_error)?;
+        Ok(Arc::new(array))
+    }
+
+    /// A STRING column.
+    fn text(&self, get: impl Fn(&T) -> Option<&str>) -> ArrayRef {
+        let values: Vec<Option<&str>> = self.rows.iter().map(|r| get(r)).collect();
+        Arc::new(StringArray::from(values))
+    }
+
+    /// A TIMESTAMP(ms, UTC) column.
+    fn time(&self, get: impl Fn(&T) -> Option<DateTime<Utc>>) -> ArrayRef {
+        let values: Vec<Option<i64>> = self
+            .rows
+            .iter()
+            .map(|r| get(r).map(|t| t.timestamp_millis()))
+            .collect();
+        Arc::new(TimestampMillisecondArray::from(values).with_timezone(TIME_ZONE))
+    }
 }
 
 /// One row of a `creative_daily` file: a creative-day and when it was collected.
@@ -230,37 +364,16 @@ pub struct DailyRow {
 /// day and account) sorted by (campaign_id, creative_id). No rows give an empty file with
 /// the schema, so a day restated to nothing is overwritten too.
 pub fn creative_daily_file(rows: &[DailyRow]) -> Result<Bytes, CuratedError> {
-    let mut sorted: Vec<&DailyRow> = rows.iter().collect();
-    sorted.sort_by_key(|r| (r.day.campaign, r.day.creative));
-    let times = sorted.iter().map(|r| Some(r.collected_at));
-    let collected_at = millis(times);
-    let rows: Vec<&CreativeDay> = sorted.iter().map(|r| &r.day).collect();
-    let count = |column: &'static str, get: fn(&CreativeDay) -> Option<u64>| {
-        rows.iter()
-            .map(|r| get(r).map(|v| id(v, column, r.creative.0)).transpose())
-            .collect::<Result<Vec<Option<i64>>, _>>()
-            .map(|values| Arc::new(Int64Array::from(values)) as ArrayRef)
+    let built = Built::sorted(
+        rows,
+        |r| (r.day.campaign, r.day.creative),
+        |r| format!("creative {}", r.day.creative),
+    );
+    let count = |column, get: fn(&CreativeDay) -> Option<u64>| {
+        built.int64(column, |r: &DailyRow| get(&r.day))
     };
-    let cost = |column: &'static str, get: fn(&CreativeDay) -> Option<Decimal>| {
-        rows.iter()
-            .map(|r| {
-                get(r)
-                    .map(|v| {
-                        scaled(v).ok_or_else(|| CuratedError::DoesNotFit {
-                            column,
-                            value: v.to_string(),
-                            creative: r.creative.0,
-                        })
-                    })
-                    .transpose()
-            })
-            .collect::<Result<Vec<Option<i128>>, _>>()
-            .and_then(|values| {
-                Decimal128Array::from(values)
-                    .with_precision_and_scale(MONEY_PRECISION, MONEY_SCALE)
-                    .map_err(parquet_error)
-            })
-            .map(|array| Arc::new(array) as ArrayRef)
+    let cost = |column, get: fn(&CreativeDay) -> Option<Decimal>| {
+        built.money(column, |r: &DailyRow| get(&r.day))
     };
     let columns: Vec<ArrayRef> = vec![
         count("campaign_id", |r| Some(r.campaign.0))?,
@@ -283,7 +396,7 @@ pub fn creative_daily_file(rows: &[DailyRow]) -> Result<Bytes, CuratedError> {
         count("total_engagements", |r| r.total_engagements)?,
         count("video_views", |r| r.video_views)?,
         count("approximate_member_reach", |r| r.approximate_member_reach)?,
-        collected_at,
+        built.time(|r| Some(r.collected_at)),
     ];
     parquet_file(&creative_daily_schema(), columns)
 }
@@ -291,98 +404,141 @@ pub fn creative_daily_file(rows: &[DailyRow]) -> Result<Bytes, CuratedError> {
 /// The Parquet file of the creatives table for one account: `records` sorted by
 /// (campaign_id, creative_id).
 pub fn creatives_file(records: &[CreativeRecord]) -> Result<Bytes, CuratedError> {
-    let mut records: Vec<&CreativeRecord> = records.iter().collect();
-    records.sort_by_key(|r| (r.campaign_id, r.creative_id));
-    let ids = |column: &'static str, get: fn(&CreativeRecord) -> u64| {
-        records
-            .iter()
-            .map(|r| id(get(r), column, r.creative_id.0))
-            .collect::<Result<Vec<i64>, _>>()
-            .map(|values| Arc::new(Int64Array::from(values)) as ArrayRef)
-    };
-    let text = |get: fn(&CreativeRecord) -> Option<&str>| -> ArrayRef {
-        Arc::new(StringArray::from(
-            records
-                .iter()
-                .map(|r| get(r))
-                .collect::<Vec<Option<&str>>>(),
-        ))
-    };
+    let built = Built::sorted(
+        records,
+        |r| (r.campaign_id, r.creative_id),
+        |r| format!("creative {}", r.creative_id),
+    );
     let columns: Vec<ArrayRef> = vec![
-        ids("creative_id", |r| r.creative_id.0)?,
-        ids("campaign_id", |r| r.campaign_id.0)?,
-        text(|r| Some(r.campaign_name.as_str())),
-        text(|r| r.name.as_deref()),
-        text(|r| Some(r.status.as_str())),
-        text(|r| r.copy.headline.as_deref()),
-        text(|r| r.copy.description.as_deref()),
-        text(|r| r.copy.commentary.as_deref()),
-        text(|r| r.copy.call_to_action.as_deref()),
-        text(|r| r.copy.landing_page.as_deref()),
-        text(|r| r.post_urn.as_ref().map(PostUrn::as_str)),
-        millis(records.iter().map(|r| r.created_at)),
-        millis(records.iter().map(|r| r.last_modified_at)),
-        millis(records.iter().map(|r| Some(r.collected_at))),
+        built.int64("creative_id", |r| Some(r.creative_id.0))?,
+        built.int64("campaign_id", |r| Some(r.campaign_id.0))?,
+        built.text(|r| Some(r.campaign_name.as_str())),
+        built.text(|r| r.name.as_deref()),
+        built.text(|r| Some(r.status.as_str())),
+        built.text(|r| r.copy.headline.as_deref()),
+        built.text(|r| r.copy.description.as_deref()),
+        built.text(|r| r.copy.commentary.as_deref()),
+        built.text(|r| r.copy.call_to_action.as_deref()),
+        built.text(|r| r.copy.landing_page.as_deref()),
+        built.text(|r| r.post_urn.as_ref().map(PostUrn::as_str)),
+        built.time(|r| r.created_at),
+        built.time(|r| r.last_modified_at),
+        built.time(|r| Some(r.collected_at)),
     ];
     parquet_file(&creatives_schema(), columns)
 }
 
+/// The Parquet file of the campaigns table for one account: `records` sorted by
+/// campaign_id.
+pub fn campaigns_file(records: &[CampaignRecord]) -> Result<Bytes, CuratedError> {
+    let built = Built::sorted(
+        records,
+        |r| r.campaign_id,
+        |r| format!("campaign {}", r.campaign_id),
+    );
+    let columns: Vec<ArrayRef> = vec![
+        built.int64("campaign_id", |r| Some(r.campaign_id.0))?,
+        built.text(|r| Some(r.name.as_str())),
+        built.text(|r| Some(r.status.as_str())),
+        built.text(|r| Some(r.cost_type.as_str())),
+        built.text(|r| r.objective_type.as_deref()),
+        built.money("unit_cost", |r| r.unit_cost)?,
+        built.money("daily_budget", |r| r.daily_budget)?,
+        built.money("total_budget", |r| r.total_budget)?,
+        built.text(|r| r.currency.as_deref()),
+        built.time(|r| r.created_at),
+        built.time(|r| r.last_modified_at),
+        built.time(|r| Some(r.collected_at)),
+    ];
+    parquet_file(&campaigns_schema(), columns)
+}
+
+/// The record batches of a Parquet file.
+fn batches(file: Bytes) -> Result<Vec<RecordBatch>, CuratedError> {
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|builder| builder.build())
+        .map_err(parquet_error)?
+        .map(|batch| batch.map_err(parquet_error))
+        .collect()
+}
+
 /// Reads a creatives file written by [`creatives_file`].
 pub fn read_creatives(file: Bytes) -> Result<Vec<CreativeRecord>, CuratedError> {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|builder| builder.build())
-        .map_err(parquet_error)?;
     let mut records = Vec::new();
-    for batch in reader {
-        let batch = batch.map_err(parquet_error)?;
+    for batch in batches(file)? {
         let columns = Columns(&batch);
-        let creative_ids = columns.int64("creative_id")?;
-        let campaign_ids = columns.int64("campaign_id")?;
-        let campaign_names = columns.text("campaign_name")?;
-        let names = columns.text("name")?;
-        let statuses = columns.text("status")?;
-        let headlines = columns.text("headline")?;
-        let descriptions = columns.text("description")?;
-        let commentaries = columns.text("commentary")?;
-        let calls = columns.text("call_to_action")?;
-        let landing_pages = columns.text("landing_page")?;
-        let posts = columns.text("post_urn")?;
-        let created = columns.time("created_at")?;
-        let modified = columns.time("last_modified_at")?;
-        let collected = columns.time("collected_at")?;
-        for row in 0..batch.num_rows() {
-            let text =
-                |array: &StringArray| array.is_valid(row).then(|| array.value(row).to_owned());
-            let time = |array: &TimestampMillisecondArray| {
-                array
-                    .is_valid(row)
-                    .then(|| DateTime::<Utc>::from_timestamp_millis(array.value(row)))
-                    .flatten()
-            };
-            let unsigned = |array: &Int64Array, column| {
-                u64::try_from(array.value(row))
-                    .map_err(|_| parquet_error(format!("{column} holds a negative id")))
-            };
+        let creative_ids = columns.ids("creative_id")?;
+        let campaign_ids = columns.ids("campaign_id")?;
+        let campaign_names = columns.texts("campaign_name")?;
+        let names = columns.texts("name")?;
+        let statuses = columns.texts("status")?;
+        let headlines = columns.texts("headline")?;
+        let descriptions = columns.texts("description")?;
+        let commentaries = columns.texts("commentary")?;
+        let calls = columns.texts("call_to_action")?;
+        let landing_pages = columns.texts("landing_page")?;
+        let posts = columns.texts("post_urn")?;
+        let created = columns.times("created_at")?;
+        let modified = columns.times("last_modified_at")?;
+        let collected = columns.times("collected_at")?;
+        for i in 0..batch.num_rows() {
             records.push(CreativeRecord {
-                creative_id: CreativeId(unsigned(creative_ids, "creative_id")?),
-                campaign_id: CampaignId(unsigned(campaign_ids, "campaign_id")?),
-                campaign_name: text(campaign_names).unwrap_or_default(),
-                name: text(names),
-                status: text(statuses).unwrap_or_default(),
+                creative_id: CreativeId(creative_ids[i]),
+                campaign_id: CampaignId(campaign_ids[i]),
+                campaign_name: campaign_names[i].clone().unwrap_or_default(),
+                name: names[i].clone(),
+                status: statuses[i].clone().unwrap_or_default(),
                 copy: AdCopy {
-                    commentary: text(commentaries),
-                    headline: text(headlines),
-                    description: text(descriptions),
-                    landing_page: text(landing_pages),
-                    call_to_action: text(calls),
+                    commentary: commentaries[i].clone(),
+                    headline: headlines[i].clone(),
+                    description: descriptions[i].clone(),
+                    landing_page: landing_pages[i].clone(),
+                    call_to_action: calls[i].clone(),
                 },
-                post_urn: text(posts)
+                post_urn: posts[i]
+                    .as_deref()
                     .map(|urn| urn.parse().map_err(parquet_error))
                     .transpose()?,
-                created_at: time(created),
-                last_modified_at: time(modified),
-                collected_at: time(collected)
-                    .ok_or_else(|| parquet_error("collected_at is null"))?,
+                created_at: created[i],
+                last_modified_at: modified[i],
+                collected_at: required(collected[i], "collected_at")?,
+            });
+        }
+    }
+    Ok(records)
+}
+
+/// Reads a campaigns file written by [`campaigns_file`].
+pub fn read_campaigns(file: Bytes) -> Result<Vec<CampaignRecord>, CuratedError> {
+    let mut records = Vec::new();
+    for batch in batches(file)? {
+        let columns = Columns(&batch);
+        let ids = columns.ids("campaign_id")?;
+        let names = columns.texts("name")?;
+        let statuses = columns.texts("status")?;
+        let cost_types = columns.texts("cost_type")?;
+        let objectives = columns.texts("objective_type")?;
+        let unit_costs = columns.money("unit_cost")?;
+        let daily_budgets = columns.money("daily_budget")?;
+        let total_budgets = columns.money("total_budget")?;
+        let currencies = columns.texts("currency")?;
+        let created = columns.times("created_at")?;
+        let modified = columns.times("last_modified_at")?;
+        let collected = columns.times("collected_at")?;
+        for i in 0..batch.num_rows() {
+            records.push(CampaignRecord {
+                campaign_id: CampaignId(ids[i]),
+                name: names[i].clone().unwrap_or_default(),
+                status: statuses[i].clone().unwrap_or_default(),
+                cost_type: cost_types[i].clone().unwrap_or_default(),
+                objective_type: objectives[i].clone(),
+                unit_cost: unit_costs[i],
+                daily_budget: daily_budgets[i],
+                total_budget: total_budgets[i],
+                currency: currencies[i].clone(),
+                created_at: created[i],
+                last_modified_at: modified[i],
+                collected_at: required(collected[i], "collected_at")?,
             });
         }
     }
@@ -396,15 +552,11 @@ pub fn read_creative_daily(
     date: NaiveDate,
     account: AccountId,
 ) -> Result<Vec<DailyRow>, CuratedError> {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|builder| builder.build())
-        .map_err(parquet_error)?;
     let mut rows = Vec::new();
-    for batch in reader {
-        let batch = batch.map_err(parquet_error)?;
+    for batch in batches(file)? {
         let columns = Columns(&batch);
         let counts = |name| columns.counts(name);
-        let (campaigns, creatives) = (counts("campaign_id")?, counts("creative_id")?);
+        let (campaigns, creatives) = (columns.ids("campaign_id")?, columns.ids("creative_id")?);
         let (impressions, clicks) = (counts("impressions")?, counts("clicks")?);
         let landing_page_clicks = counts("landing_page_clicks")?;
         let cost_in_usd = columns.money("cost_in_usd")?;
@@ -417,22 +569,14 @@ pub fn read_creative_daily(
         let total_engagements = counts("total_engagements")?;
         let video_views = counts("video_views")?;
         let approximate_member_reach = counts("approximate_member_reach")?;
-        let collected = columns.time("collected_at")?;
+        let collected = columns.times("collected_at")?;
         for i in 0..batch.num_rows() {
-            let required = |values: &[Option<u64>], name: &str| {
-                values[i].ok_or_else(|| parquet_error(format!("{name} is null")))
-            };
-            let collected_at = collected
-                .is_valid(i)
-                .then(|| DateTime::<Utc>::from_timestamp_millis(collected.value(i)))
-                .flatten()
-                .ok_or_else(|| parquet_error("collected_at is null"))?;
             rows.push(DailyRow {
                 day: CreativeDay {
                     date,
                     account,
-                    campaign: CampaignId(required(&campaigns, "campaign_id")?),
-                    creative: CreativeId(required(&creatives, "creative_id")?),
+                    campaign: CampaignId(campaigns[i]),
+                    creative: CreativeId(creatives[i]),
                     impressions: impressions[i],
                     clicks: clicks[i],
                     landing_page_clicks: landing_page_clicks[i],
@@ -449,14 +593,19 @@ pub fn read_creative_daily(
                     video_views: video_views[i],
                     approximate_member_reach: approximate_member_reach[i],
                 },
-                collected_at,
+                collected_at: required(collected[i], "collected_at")?,
             });
         }
     }
     Ok(rows)
 }
 
-/// Typed access to a batch's columns by name.
+/// A value of a column written not null.
+fn required<T>(value: Option<T>, column: &str) -> Result<T, CuratedError> {
+    value.ok_or_else(|| parquet_error(format!("{column} is null")))
+}
+
+/// Typed access to a batch's columns by name, each read whole into plain values.
 struct Columns<'a>(&'a RecordBatch);
 
 impl<'a> Columns<'a> {
@@ -469,21 +618,10 @@ impl<'a> Columns<'a> {
             .ok_or_else(|| parquet_error(format!("column {name} has another type")))
     }
 
-    fn int64(&self, name: &str) -> Result<&'a Int64Array, CuratedError> {
-        self.get(name)
-    }
-
-    fn text(&self, name: &str) -> Result<&'a StringArray, CuratedError> {
-        self.get(name)
-    }
-
-    fn time(&self, name: &str) -> Result<&'a TimestampMillisecondArray, CuratedError> {
-        self.get(name)
-    }
-
     /// A count column as unsigned values, NULL kept as `None`.
     fn counts(&self, name: &str) -> Result<Vec<Option<u64>>, CuratedError> {
-        self.int64(name)?
+        let array: &Int64Array = self.get(name)?;
+        array
             .iter()
             .map(|value| {
                 value
@@ -493,6 +631,29 @@ impl<'a> Columns<'a> {
                     .transpose()
             })
             .collect()
+    }
+
+    /// A not-null id column as unsigned values.
+    fn ids(&self, name: &str) -> Result<Vec<u64>, CuratedError> {
+        self.counts(name)?
+            .into_iter()
+            .map(|id| required(id, name))
+            .collect()
+    }
+
+    /// A STRING column, NULL kept as `None`.
+    fn texts(&self, name: &str) -> Result<Vec<Option<String>>, CuratedError> {
+        let array: &StringArray = self.get(name)?;
+        Ok(array.iter().map(|v| v.map(str::to_owned)).collect())
+    }
+
+    /// A TIMESTAMP(ms) column, NULL (or out of chrono's range) as `None`.
+    fn times(&self, name: &str) -> Result<Vec<Option<DateTime<Utc>>>, CuratedError> {
+        let array: &TimestampMillisecondArray = self.get(name)?;
+        Ok(array
+            .iter()
+            .map(|v| v.and_then(DateTime::<Utc>::from_timestamp_millis))
+            .collect())
     }
 
     /// A money column as exact decimals, NULL kept as `None`.
@@ -679,9 +840,9 @@ mod tests {
             err,
             CuratedError::DoesNotFit {
                 column: "cost_in_usd",
-                creative: 7,
+                ref row,
                 ..
-            }
+            } if row == "creative 7"
         ));
         assert_eq!(
             scaled("13.944527531".parse().unwrap()),
@@ -726,5 +887,63 @@ mod tests {
         assert_eq!(back, vec![records[1].clone(), records[0].clone()]);
         let (schema, _) = read(file);
         assert_eq!(schema.fields(), creatives_schema().fields());
+    }
+
+    fn campaign_record(id: u64, bid: Option<&str>) -> CampaignRecord {
+        CampaignRecord {
+            campaign_id: CampaignId(id),
+            name: format!("Campaign {id}"),
+            status: "ACTIVE".into(),
+            cost_type: "CPC".into(),
+            objective_type: (id == 1).then(|| "WEBSITE_CONVERSION".into()),
+            unit_cost: bid.map(|b| b.parse().unwrap()),
+            daily_budget: Some("50.25".parse().unwrap()),
+            total_budget: None,
+            currency: Some("USD".into()),
+            created_at: Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()),
+            last_modified_at: None,
+            collected_at: now(),
+        }
+    }
+
+    #[test]
+    fn the_campaigns_file_round_trips_its_records_sorted_with_exact_money() {
+        // GIVEN two campaigns out of order, one without a bid
+        let records = vec![
+            campaign_record(9, None),
+            campaign_record(1, Some("5.123456789")),
+        ];
+        // WHEN written and read back
+        let file = campaigns_file(&records).unwrap();
+        let back = read_campaigns(file.clone()).unwrap();
+        // THEN every field survives, sorted by campaign, the schema is the documented one
+        assert_eq!(back, vec![records[1].clone(), records[0].clone()]);
+        let (schema, batches) = read(file.clone());
+        assert_eq!(schema.fields(), campaigns_schema().fields());
+        let bid = batches[0]
+            .column_by_name("unit_cost")
+            .unwrap()
+            .as_primitive::<Decimal128Type>();
+        assert_eq!(bid.value_as_string(0), "5.123456789000000000");
+        assert!(bid.is_null(1));
+        // AND the same records in another order give the same bytes
+        let reversed: Vec<_> = records.iter().rev().cloned().collect();
+        assert_eq!(campaigns_file(&reversed).unwrap(), file);
+    }
+
+    #[test]
+    fn a_campaign_amount_beyond_the_column_names_the_campaign() {
+        let huge = campaign_record(4, Some("100000000000000000000"));
+        let err = campaigns_file(&[huge]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unit_cost cannot hold 100000000000000000000 (campaign 4)"
+        );
+    }
+
+    #[test]
+    fn a_campaigns_file_without_rows_is_valid() {
+        let file = campaigns_file(&[]).unwrap();
+        assert!(read_campaigns(file).unwrap().is_empty());
     }
 }

@@ -1,16 +1,18 @@
-//! Campaigns, creatives and ad copy: which entities a run covers, and the latest metadata
-//! and copy of every creative of the account (the `processed/creatives` file).
+//! Campaigns, creatives and ad copy: which entities a run covers, the latest metadata and
+//! copy of every creative of the account (the `processed/creatives` file), and the latest
+//! state of every campaign of the account (the `processed/campaigns` file).
 //!
 //! Ad copy lives in posts, and a published post does not change, so a post is fetched only
 //! when no earlier run stored its copy: re-runs cost no post requests.
 
 use std::collections::{BTreeMap, HashMap};
 
-use ads::{AccountId, AdCopy, Campaign, CampaignId, Creative, CreativeId, PostUrn};
+use ads::{AccountId, AdCopy, Campaign, CampaignId, Creative, CreativeId, Money, PostUrn};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use crate::Error;
-use crate::curated::{self, CreativeRecord};
+use crate::curated::{self, CampaignRecord, CreativeRecord, CuratedError};
 use crate::input::InvalidInput;
 use crate::keys::{self, EntityKind, RawKeys};
 use crate::store::{JSON, Store};
@@ -73,12 +75,30 @@ pub async fn stored_records(
     store: &Store<'_>,
     account: AccountId,
 ) -> Result<Vec<CreativeRecord>, Error> {
-    let key = keys::creatives(account);
+    stored(store, keys::creatives(account), curated::read_creatives).await
+}
+
+/// The campaigns file as the last run left it: empty when there is none, or when it cannot
+/// be read (then it is rewritten from this run's listing alone).
+pub async fn stored_campaigns(
+    store: &Store<'_>,
+    account: AccountId,
+) -> Result<Vec<CampaignRecord>, Error> {
+    stored(store, keys::campaigns(account), curated::read_campaigns).await
+}
+
+/// The records of the curated file at `key`; an unreadable file counts as none (a warning
+/// says so) because the run rewrites it whole.
+async fn stored<T>(
+    store: &Store<'_>,
+    key: String,
+    read: fn(Bytes) -> Result<Vec<T>, CuratedError>,
+) -> Result<Vec<T>, Error> {
     let Some(file) = store.get_if_present(&key).await? else {
         return Ok(Vec::new());
     };
-    Ok(curated::read_creatives(file).unwrap_or_else(|error| {
-        tracing::warn!(%key, %error, "the creatives file cannot be read; rebuilding it");
+    Ok(read(file).unwrap_or_else(|error| {
+        tracing::warn!(%key, %error, "a curated file cannot be read; rebuilding it");
         Vec::new()
     }))
 }
@@ -183,6 +203,50 @@ pub fn records(
                 post_urn: creative.content_reference.clone(),
                 created_at: creative.created_at,
                 last_modified_at: creative.last_modified_at,
+                collected_at: now,
+            },
+        );
+    }
+    records.into_values().collect()
+}
+
+/// The campaigns file's new rows: every campaign of the account's listing in this run
+/// (`seen`, whatever the input selected), at its current state with `collected_at` = `now`;
+/// campaigns of earlier runs not listed now (statuses no longer collected) are kept as they
+/// were.
+pub fn campaign_records(
+    stored: Vec<CampaignRecord>,
+    seen: &[Campaign],
+    now: DateTime<Utc>,
+) -> Vec<CampaignRecord> {
+    let mut records: BTreeMap<CampaignId, CampaignRecord> =
+        stored.into_iter().map(|r| (r.campaign_id, r)).collect();
+    for campaign in seen {
+        let amounts = [
+            &campaign.daily_budget,
+            &campaign.unit_cost,
+            &campaign.total_budget,
+        ];
+        let currency = amounts
+            .into_iter()
+            .flatten()
+            .map(|money| money.currency_code.clone())
+            .next();
+        let amount = |money: &Option<Money>| money.as_ref().map(|m| m.amount);
+        records.insert(
+            campaign.id,
+            CampaignRecord {
+                campaign_id: campaign.id,
+                name: campaign.name.clone(),
+                status: campaign.status.as_str().to_owned(),
+                cost_type: campaign.cost_type.as_str().to_owned(),
+                objective_type: campaign.objective_type.clone(),
+                unit_cost: amount(&campaign.unit_cost),
+                daily_budget: amount(&campaign.daily_budget),
+                total_budget: amount(&campaign.total_budget),
+                currency,
+                created_at: campaign.created_at,
+                last_modified_at: campaign.last_modified_at,
                 collected_at: now,
             },
         );
@@ -308,5 +372,47 @@ mod tests {
         assert_eq!(three.post_urn, Some(post));
         assert_eq!(three.collected_at, now);
         assert_eq!(seven, &stored(7, 2));
+    }
+
+    #[test]
+    fn campaign_records_take_the_listing_state_and_keep_campaigns_not_listed() {
+        // GIVEN stored records of campaigns 1 and 5, and a listing of 1 (now paused, with
+        // a bid and a budget) and 2
+        let then = Utc.with_ymd_and_hms(2026, 8, 1, 0, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 8, 2, 0, 0, 0).unwrap();
+        let old = |id: u64| CampaignRecord {
+            campaign_id: CampaignId(id),
+            name: "old".into(),
+            status: "ACTIVE".into(),
+            cost_type: "CPM".into(),
+            objective_type: None,
+            unit_cost: None,
+            daily_budget: None,
+            total_budget: None,
+            currency: None,
+            created_at: None,
+            last_modified_at: None,
+            collected_at: then,
+        };
+        let mut one = campaign(1);
+        one.status = CampaignStatus::Paused;
+        one.unit_cost = Some(Money::usd("7.5".parse().unwrap()));
+        one.daily_budget = Some(Money::usd("100".parse().unwrap()));
+        // WHEN the records are updated
+        let records = campaign_records(vec![old(5), old(1)], &[one, campaign(2)], now);
+        // THEN 1 and 2 carry this run's state, 5 stays as it was, sorted by id
+        let ids: Vec<u64> = records.iter().map(|r| r.campaign_id.0).collect();
+        assert_eq!(ids, vec![1, 2, 5]);
+        let (first, second) = (&records[0], &records[1]);
+        assert_eq!(
+            (first.status.as_str(), first.cost_type.as_str()),
+            ("PAUSED", "CPC")
+        );
+        assert_eq!(first.unit_cost, Some("7.5".parse().unwrap()));
+        assert_eq!(first.daily_budget, Some("100".parse().unwrap()));
+        assert_eq!(first.currency.as_deref(), Some("USD"));
+        assert_eq!(first.collected_at, now);
+        assert_eq!((second.unit_cost, second.currency.as_deref()), (None, None));
+        assert_eq!(records[2], old(5));
     }
 }

@@ -7,6 +7,7 @@
 //! raw/analytics/YYYY/MM/DD/<account>/creative_performance_<run>_<n>.json   one response, n = 1..
 //! processed/creative_daily/dt=YYYY-MM-DD/account_id=<id>/part-0.parquet
 //! processed/creatives/account_id=<id>/part-0.parquet
+//! processed/campaigns/account_id=<id>/part-0.parquet
 //! ```
 //!
 //! `YYYY/MM/DD` is the run's UTC date and `<run>` the run's start as epoch seconds, so raw
@@ -98,6 +99,12 @@ pub fn creatives(account: AccountId) -> String {
     format!("processed/creatives/account_id={account}/part-0.parquet")
 }
 
+/// `processed/campaigns/account_id=<id>/part-0.parquet`: the latest state (status, bid,
+/// budgets) of every campaign of the account seen so far.
+pub fn campaigns(account: AccountId) -> String {
+    format!("processed/campaigns/account_id={account}/part-0.parquet")
+}
+
 /// Joins page or post bodies into one JSON array, each body inserted verbatim (byte for
 /// byte as LinkedIn sent it), so the file is one JSON document and nothing is re-encoded.
 pub fn json_array(bodies: &[String]) -> String {
@@ -153,6 +160,10 @@ mod tests {
         assert_eq!(
             creatives(AccountId(42)),
             "processed/creatives/account_id=42/part-0.parquet"
+        );
+        assert_eq!(
+            campaigns(AccountId(42)),
+            "processed/campaigns/account_id=42/part-0.parquet"
         );
     }
 

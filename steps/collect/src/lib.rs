@@ -15,11 +15,12 @@
 //! - [`input`]: validation of the whole input before any I/O, and [`metric_names`], the
 //!   LinkedIn metric names it accepts;
 //! - [`keys`]: every key written (raw and curated);
-//! - [`entities`]: campaigns, creatives, and ad copy fetched only for new posts;
+//! - [`entities`]: campaigns, creatives, and ad copy fetched only for new posts, and the
+//!   records of the creatives and campaigns files;
 //! - [`analytics`]: the creative-level query, each response stored as it arrives;
 //! - [`partitions`]: rewriting each (day, account) file of the window;
-//! - [`curated`]: the Parquet schemas ([`creative_daily_schema`], [`creatives_schema`]),
-//!   writers and readers;
+//! - [`curated`]: the Parquet schemas ([`creative_daily_schema`], [`creatives_schema`],
+//!   [`campaigns_schema`]), writers and readers;
 //! - [`telemetry`]: the operational metrics; `store`: puts that count and name their key.
 //!
 //! ## What it writes
@@ -30,6 +31,7 @@
 //! raw/analytics/YYYY/MM/DD/<account>/creative_performance_<run>_<n>.json      response n = 1..
 //! processed/creative_daily/dt=YYYY-MM-DD/account_id=<id>/part-0.parquet      every day of the window
 //! processed/creatives/account_id=<id>/part-0.parquet
+//! processed/campaigns/account_id=<id>/part-0.parquet
 //! ```
 //! `YYYY/MM/DD` is the run's UTC date, `<run>` its start in epoch seconds. The entity files
 //! are JSON arrays of the response bodies, each body inserted verbatim; the posts file is
@@ -53,7 +55,16 @@
 //! (STRING?), `created_at`, `last_modified_at` (TIMESTAMP(ms, UTC)?), `collected_at
 //! TIMESTAMP(ms, UTC)`. Creatives not seen by a run keep their earlier row.
 //!
-//! Both files are Snappy-compressed and byte-identical for identical rows and `now`.
+//! `campaigns` — the latest state of every campaign of the account, as the run's campaign
+//! listing returned it (all campaigns listed, whichever the input selected): `campaign_id
+//! INT64`, `name`, `status`, `cost_type` (STRING), `objective_type STRING?`, `unit_cost`
+//! (the bid), `daily_budget`, `total_budget` (DECIMAL(38,18)?, exact, in `currency`),
+//! `currency STRING?` (ISO 4217), `created_at`, `last_modified_at` (TIMESTAMP(ms, UTC)?),
+//! `collected_at TIMESTAMP(ms, UTC)`. Campaigns not listed by a run keep their earlier row.
+//! The decisions read the current bid, budget and status from it.
+//!
+//! All three files are Snappy-compressed and byte-identical for identical rows and `now`;
+//! `athena/tables/*.sql` declares them column for column (the `catalog` crate tests so).
 //!
 //! Deliberately not here: refreshing the token (fetch-token does, before this step), any
 //! AWS or local adapter (`main.rs` and `adsctl` choose them), and anything derived beyond the
@@ -77,7 +88,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use linkedin::{Client, RowMerger, StoredCredentials};
 use serde::{Deserialize, Serialize};
 
-pub use curated::{creative_daily_schema, creatives_schema};
+pub use curated::{campaigns_schema, creative_daily_schema, creatives_schema};
 pub use input::InvalidInput;
 
 use crate::keys::{EntityKind, RawKeys};
@@ -296,6 +307,7 @@ async fn collect(
     store
         .put(&key, keys::json_array(&listing.pages), JSON)
         .await?;
+    let listed = listing.items.clone();
     let campaigns =
         entities::select_campaigns(account, listing.items, window.campaigns.as_deref())?;
 
@@ -331,12 +343,16 @@ async fn collect(
     let days = analytics::creative_days(rows.into_rows(), account, &campaign_of, window)?;
     let written_rows = partitions::rewrite(&store, window, &covered, days, now).await?;
     let records = entities::records(stored, &creatives, &campaigns, &copies, now);
-    let key = keys::creatives(account);
-    let file = curated::creatives_file(&records).map_err(|source| Error::Curated {
-        key: key.clone(),
-        source,
-    })?;
-    store.put(&key, file, PARQUET).await?;
+    put_curated(&store, keys::creatives(account), || {
+        curated::creatives_file(&records)
+    })
+    .await?;
+    let stored = entities::stored_campaigns(&store, account).await?;
+    let records = entities::campaign_records(stored, &listed, now);
+    put_curated(&store, keys::campaigns(account), || {
+        curated::campaigns_file(&records)
+    })
+    .await?;
 
     let summary = telemetry::Summary::of_rows(&written_rows, client.requests_sent());
     let output = Output {
@@ -352,6 +368,19 @@ async fn collect(
         requests: summary.requests,
     };
     Ok((output, summary))
+}
+
+/// Builds a curated file and stores it at `key`.
+async fn put_curated(
+    store: &Store<'_>,
+    key: String,
+    build: impl FnOnce() -> Result<bytes::Bytes, curated::CuratedError>,
+) -> Result<(), Error> {
+    let file = build().map_err(|source| Error::Curated {
+        key: key.clone(),
+        source,
+    })?;
+    store.put(&key, file, PARQUET).await
 }
 
 /// A LinkedIn client with the access token from the credentials secret; the token goes

@@ -365,6 +365,14 @@ mod on_the_simulator {
                 .iter()
                 .all(|r| r.post_urn.is_some() && r.copy != ads::AdCopy::default())
         );
+        // AND the campaigns file holds both campaigns' current status, bid and budget
+        let campaigns_key = keys::campaigns(world.account.parse().unwrap());
+        let campaigns_file = store.get(&campaigns_key).await.unwrap();
+        let campaigns = curated::read_campaigns(campaigns_file.clone()).unwrap();
+        assert_eq!(campaigns.len(), 2);
+        assert!(campaigns.iter().all(|c| c.collected_at == world.now
+            && !c.status.is_empty()
+            && !c.cost_type.is_empty()));
 
         // WHEN run again at the same time, with the metrics port down
         let down = Recorded {
@@ -390,6 +398,7 @@ mod on_the_simulator {
             assert_eq!(store.get(&key).await.unwrap(), file, "{key}");
         }
         assert_eq!(store.get(&creatives_key).await.unwrap(), creatives_file);
+        assert_eq!(store.get(&campaigns_key).await.unwrap(), campaigns_file);
         world.sim.shutdown().await;
     }
 
