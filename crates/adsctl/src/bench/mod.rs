@@ -1,8 +1,10 @@
 //! Benchmarks: each starts the simulator on loopback, drives the real code against it and
 //! prints figures. They measure; they assert nothing (tests do that).
 
+mod backfill;
 mod client;
 mod collect;
+mod query;
 
 use clap::Subcommand;
 
@@ -15,6 +17,9 @@ pub enum BenchCommand {
     /// A 90-day backfill through the collect step: wall time, requests against the minimum,
     /// peak RSS.
     Collect(collect::CollectBench),
+    /// The decision query: bytes Athena would scan against the seed's raw-JSON scan, and the
+    /// local engine's latency on a year of data for 2,000 creatives.
+    Query(query::QueryBench),
 }
 
 impl BenchCommand {
@@ -23,6 +28,7 @@ impl BenchCommand {
         match self {
             BenchCommand::Client(bench) => bench.run().await,
             BenchCommand::Collect(bench) => bench.run().await,
+            BenchCommand::Query(bench) => bench.run().await,
         }
     }
 }
