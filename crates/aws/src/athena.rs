@@ -21,6 +21,7 @@ use aws_sdk_athena::Client;
 use aws_sdk_athena::operation::get_query_execution::GetQueryExecutionError;
 use aws_sdk_athena::operation::start_query_execution::StartQueryExecutionError;
 use aws_sdk_athena::types::{QueryExecution, QueryExecutionContext, QueryExecutionState};
+use sha2::{Digest, Sha256};
 
 /// The query engine over Athena, in one workgroup and one Glue database.
 ///
@@ -86,52 +87,33 @@ impl AthenaQueryEngine {
 /// give the same token, in any process, on any Rust release.
 ///
 /// Athena requires 32 to 128 characters (see the module docs). The token is `ads-`, the
-/// query name cut to 64 characters of `[A-Za-z0-9_-]` (for reading CloudTrail), and a
-/// 128-bit FNV-1a hash, in hex, of every input length-prefixed, so `["a,b"]` and
-/// `["a", "b"]` differ. The inputs come from the query catalog and validated parameters,
-/// so a hash that resists accidental collisions is enough; it need not resist forgery.
+/// query name cut to 64 characters of `[A-Za-z0-9_-]` (for reading CloudTrail), and the
+/// first 128 bits of a SHA-256, in hex, of every input length-prefixed, so `["a,b"]` and
+/// `["a", "b"]` differ.
 pub fn client_request_token(request: &QueryRequest, workgroup: &str, database: &str) -> String {
-    let mut hash = Fnv128::new();
-    for field in [workgroup, database, &request.name, &request.sql] {
-        hash.field(field);
+    let mut hash = Sha256::new();
+    let mut field = |text: &str| {
+        hash.update((text.len() as u64).to_le_bytes());
+        hash.update(text.as_bytes());
+    };
+    for text in [workgroup, database, &request.name, &request.sql] {
+        field(text);
     }
-    hash.write(&(request.params.len() as u64).to_le_bytes());
+    field(&request.params.len().to_string());
     for param in &request.params {
-        hash.field(param);
+        field(param);
     }
+    let digest: String = hash.finalize()[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     let name: String = request
         .name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .take(64)
         .collect();
-    format!("ads-{name}-{:032x}", hash.0)
-}
-
-/// FNV-1a with 128-bit state (<http://www.isthe.com/chongo/tech/comp/fnv/>): tiny, fixed by
-/// its specification, and free of a dependency.
-struct Fnv128(u128);
-
-impl Fnv128 {
-    const OFFSET_BASIS: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-
-    fn new() -> Fnv128 {
-        Fnv128(Self::OFFSET_BASIS)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u128::from(*byte);
-            self.0 = self.0.wrapping_mul(Self::PRIME);
-        }
-    }
-
-    /// Writes `text` prefixed by its length, so field boundaries are part of the hash.
-    fn field(&mut self, text: &str) {
-        self.write(&(text.len() as u64).to_le_bytes());
-        self.write(text.as_bytes());
-    }
+    format!("ads-{name}-{digest}")
 }
 
 /// How a query is named in errors.
@@ -463,12 +445,9 @@ mod tests {
             token,
             client_request_token(&request(&["'123'"]), WORKGROUP, DATABASE)
         );
-        let mut fnv = Fnv128::new();
-        fnv.write(b"a");
-        // FNV-1a/128 of "a", from the reference implementation's test vectors.
         assert_eq!(
-            format!("{:032x}", fnv.0),
-            "d228cb696f1a8caf78912b704e4a8964"
+            token, "ads-decision_input-f2d14c46ee7a52776f9920d7f478cdb3",
+            "the derivation changed"
         );
     }
 
