@@ -43,6 +43,9 @@ const CAMPAIGN_COLUMNS: [&str; 6] = [
     "cost_type",
     "status",
 ];
+/// The content type the collect step stores curated files with.
+const PARQUET: &str = "application/vnd.apache.parquet";
+
 /// The `creatives` columns it reads.
 const CREATIVE_COLUMNS: [&str; 2] = ["creative_id", "status"];
 
@@ -254,11 +257,7 @@ async fn synthesize(
         rows += day.len();
         let file = curated::creative_daily_file(&day)?;
         store
-            .put(
-                &keys::creative_daily(date, account),
-                file,
-                "application/vnd.apache.parquet",
-            )
+            .put(&keys::creative_daily(date, account), file, PARQUET)
             .await?;
     }
     let campaigns: Vec<CampaignRecord> = (0..creatives.div_ceil(10))
@@ -281,7 +280,7 @@ async fn synthesize(
         .put(
             &keys::campaigns(account),
             curated::campaigns_file(&campaigns)?,
-            "application/vnd.apache.parquet",
+            PARQUET,
         )
         .await?;
     let records: Vec<CreativeRecord> = (0..creatives)
@@ -302,7 +301,7 @@ async fn synthesize(
         .put(
             &keys::creatives(account),
             curated::creatives_file(&records)?,
-            "application/vnd.apache.parquet",
+            PARQUET,
         )
         .await?;
     Ok(rows)
