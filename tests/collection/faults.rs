@@ -9,15 +9,12 @@ use sim::{Faults, Limits};
 async fn completes_through_a_429_storm_and_5xx_bursts() {
     // GIVEN LinkedIn throttles a quarter of requests and fails a sixth
     let (h, ws) = world(71, 10).await;
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            rate_429: 0.25,
-            rate_5xx: 0.15,
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        rate_429: 0.25,
+        rate_5xx: 0.15,
+        ..Faults::default()
+    })
+    .await;
     h.sim.admin().reset_stats().await.unwrap();
     // WHEN collect runs (retrying with backoff)
     let output = collect(&h, &ws, 7).await.unwrap();
@@ -75,14 +72,11 @@ async fn futures_bodies(ws: &Workspace, keys: &[String]) -> Vec<bytes::Bytes> {
 #[tokio::test]
 async fn a_revoked_token_fails_collect_as_unauthorized() {
     let (h, ws) = world(73, 3).await;
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            revoke_tokens: true,
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        revoke_tokens: true,
+        ..Faults::default()
+    })
+    .await;
     let err = collect(&h, &ws, 2).await.unwrap_err();
     assert_eq!(err.name(), "LinkedIn.Unauthorized");
     assert!(ws.keys("").await.is_empty());

@@ -33,14 +33,11 @@ async fn a_sunset_version_fails_loudly_with_the_fix() {
     let h = Harness::start(scenario(32, 1, 1), 0).await;
     let account = h.account().await;
     let version = h.client.config().version.to_string();
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            sunset_versions: vec![version.clone()],
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        sunset_versions: vec![version.clone()],
+        ..Faults::default()
+    })
+    .await;
     let err = h
         .client
         .search_campaigns(account, &STATUSES)
@@ -56,14 +53,11 @@ async fn throttles_and_server_errors_are_retried_until_they_clear() {
     // GIVEN LinkedIn answers 429, 500 and 503 before it recovers
     let h = Harness::start(scenario(33, 2, 1), 0).await;
     let account = h.account().await;
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            fail_next: vec![429, 500, 503],
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        fail_next: vec![429, 500, 503],
+        ..Faults::default()
+    })
+    .await;
     h.sim.admin().reset_stats().await.unwrap();
     // WHEN the client lists campaigns
     let listing = h.client.search_campaigns(account, &STATUSES).await.unwrap();
@@ -85,14 +79,11 @@ async fn a_spent_retry_budget_surfaces_rate_limited() {
     // GIVEN LinkedIn throttles every request
     let h = Harness::start(scenario(34, 1, 1), 0).await;
     let account = h.account().await;
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            rate_429: 1.0,
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        rate_429: 1.0,
+        ..Faults::default()
+    })
+    .await;
     h.sim.admin().reset_stats().await.unwrap();
     // WHEN the client tries with a budget of 3 retries
     let client = Client::new(
@@ -119,14 +110,11 @@ async fn a_spent_retry_budget_surfaces_rate_limited() {
 async fn server_errors_past_the_budget_surface_as_server() {
     let h = Harness::start(scenario(35, 1, 1), 0).await;
     let account = h.account().await;
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            rate_5xx: 1.0,
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        rate_5xx: 1.0,
+        ..Faults::default()
+    })
+    .await;
     let err = h
         .client
         .search_campaigns(account, &STATUSES)

@@ -36,6 +36,34 @@ impl Raw {
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
+
+    /// The same query tunneled: a POST whose form body is the query string.
+    async fn tunneled(&self, path: &str, query: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("LinkedIn-Version", "202607")
+            .header("X-Restli-Protocol-Version", "2.0.0")
+            .header("X-HTTP-Method-Override", "GET")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(query.to_owned())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Every creative of the simulated account, as escaped URNs for a `List(...)`.
+    async fn creative_urns(h: &Harness) -> String {
+        let truth = h.sim.admin().truth_creatives().await.unwrap();
+        let urns: Vec<String> = truth
+            .iter()
+            .map(|t| format!("urn%3Ali%3AsponsoredCreative%3A{}", t.creative_id))
+            .collect();
+        urns.join(",")
+    }
 }
 
 async fn campaigns_path(h: &Harness) -> String {
@@ -121,41 +149,21 @@ async fn refuses_a_query_over_four_kilobytes_unless_tunneled() {
     // GIVEN an analytics query naming 200 creatives: over 4 KB of query string
     let h = Harness::start(scenario(45, 20, 10), 2).await;
     let raw = Raw::new(&h).await;
-    let creatives: Vec<String> = h
-        .sim
-        .admin()
-        .truth_creatives()
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| format!("urn%3Ali%3AsponsoredCreative%3A{}", t.creative_id))
-        .collect();
+    let creatives = Raw::creative_urns(&h).await;
     let fields = [
         "impressions".to_owned(),
         "dateRange".to_owned(),
         "pivotValues".to_owned(),
     ];
-    let path = analytics_path(&creatives.join(","), &fields);
+    let path = analytics_path(&creatives, &fields);
     let (path_only, query) = path.split_once('?').unwrap();
     assert!(query.len() > 4096);
     // WHEN it is sent as a GET, THEN LinkedIn's 414
     let (status, _) = raw.get(&path, &[]).await;
     assert_eq!(status, StatusCode::URI_TOO_LONG);
     // WHEN it is tunneled, THEN it is served
-    let tunneled = raw
-        .http
-        .post(format!("{}{path_only}", raw.api))
-        .header("Authorization", format!("Bearer {}", raw.token))
-        .header("LinkedIn-Version", "202607")
-        .header("X-Restli-Protocol-Version", "2.0.0")
-        .header("X-HTTP-Method-Override", "GET")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(query.to_owned())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(tunneled.status(), StatusCode::OK);
-    let body: Value = tunneled.json().await.unwrap();
+    let (status, body) = raw.tunneled(path_only, query).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(!body["elements"].as_array().unwrap().is_empty());
 }
 
@@ -164,35 +172,14 @@ async fn silently_truncates_analytics_at_fifteen_thousand_elements() {
     // GIVEN 240 creatives over 90 days, asked for in one request
     let h = Harness::start(scenario(46, 24, 10), 90).await;
     let raw = Raw::new(&h).await;
-    let creatives: Vec<String> = h
-        .sim
-        .admin()
-        .truth_creatives()
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| format!("urn%3Ali%3AsponsoredCreative%3A{}", t.creative_id))
-        .collect();
+    let creatives = Raw::creative_urns(&h).await;
     let query = format!(
         "q=analytics&pivot=CREATIVE&timeGranularity=DAILY\
          &dateRange=(start:(year:2026,month:8,day:3),end:(year:2026,month:10,day:31))\
-         &creatives=List({})&fields=impressions,dateRange,pivotValues",
-        creatives.join(",")
+         &creatives=List({creatives})&fields=impressions,dateRange,pivotValues"
     );
-    let response = raw
-        .http
-        .post(format!("{}/adAnalytics", raw.api))
-        .header("Authorization", format!("Bearer {}", raw.token))
-        .header("LinkedIn-Version", "202607")
-        .header("X-Restli-Protocol-Version", "2.0.0")
-        .header("X-HTTP-Method-Override", "GET")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(query)
-        .send()
-        .await
-        .unwrap();
+    let (status, body) = raw.tunneled("/adAnalytics", &query).await;
     // THEN exactly 15,000 elements come back, with no error and no paging
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(body["elements"].as_array().unwrap().len(), 15_000);
 }

@@ -39,14 +39,11 @@ async fn refreshing_gives_a_working_token_but_never_extends_the_refresh_token() 
 #[tokio::test]
 async fn a_revoked_refresh_token_is_an_invalid_grant() {
     let h = Harness::start(scenario(52, 1, 1), 0).await;
-    h.sim
-        .admin()
-        .set_faults(&Faults {
-            revoke_tokens: true,
-            ..Faults::default()
-        })
-        .await
-        .unwrap();
+    h.inject(Faults {
+        revoke_tokens: true,
+        ..Faults::default()
+    })
+    .await;
     let refresh = RefreshToken::new(h.credentials.refresh_token.clone());
     let err = h.oauth().refresh(&app(&h), &refresh).await.unwrap_err();
     assert_eq!(err.name(), "LinkedIn.InvalidGrant");

@@ -88,6 +88,15 @@ impl Harness {
         today.and_hms_opt(6, 0, 0).expect("a valid time").and_utc()
     }
 
+    /// Injects `faults` into the simulator (replacing any injected before).
+    pub async fn inject(&self, faults: sim::Faults) {
+        self.sim
+            .admin()
+            .set_faults(&faults)
+            .await
+            .expect("faults are set");
+    }
+
     /// The seeded account's id.
     pub async fn account(&self) -> ads::AccountId {
         let truth = self.sim.admin().truth_creatives().await.expect("truth");
