@@ -19,6 +19,7 @@
 
 pub mod campaign;
 pub mod creative;
+pub mod decision;
 pub mod error_names;
 pub mod ids;
 pub mod metrics;
