@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use ads::{AccountId, ObjectStore};
 use chrono::{Days, NaiveDate};
 use end_to_end::curated::{self, Row};
-use end_to_end::workspace::{Workspace, collect_settings};
+use end_to_end::workspace::Workspace;
 use end_to_end::{Harness, scenario};
 use local::LocalQueryEngine;
 use rust_decimal::Decimal;
@@ -41,15 +41,7 @@ impl World {
         let now = h.now().await;
         let end = now.date_naive().pred_opt().unwrap();
         let account = h.account().await;
-        let input = collect::Input {
-            account_id: account.0.to_string(),
-            end_date: Some(end.to_string()),
-            lookback_days: Some(DAYS as i64),
-            ..collect::Input::default()
-        };
-        collect::run(input, &collect_settings(&h), ws.ports(), now)
-            .await
-            .expect("collect runs");
+        ws.collect(&h, end, DAYS as u32).await;
         let engine = LocalQueryEngine::new(ws.store.clone());
         World {
             _harness: h,
@@ -66,30 +58,7 @@ impl World {
 
     /// Runs `query` through the two steps and returns its CSV rows by column name.
     async fn query(&self, query: &str, params: Value) -> Vec<BTreeMap<String, String>> {
-        let Value::Object(params) = params else {
-            panic!("params must be an object")
-        };
-        let started = start_athena_query::run(
-            start_athena_query::Input {
-                query: query.to_owned(),
-                params,
-            },
-            &self.engine,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{query} starts: {e}"));
-        let polled = poll_results::run(
-            poll_results::Input {
-                query_id: started.query_id,
-                query: Some(query.to_owned()),
-                ..poll_results::Input::default()
-            },
-            &self.engine,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{query} succeeds: {e}"));
-        assert!(polled.done);
-        let key = polled.result_key.expect("a result key");
+        let key = self.ws.query(query, params).await;
         let csv = self
             .ws
             .store

@@ -48,6 +48,49 @@ impl Workspace {
         }
     }
 
+    /// Runs the collect step for the `days` days ending `end` (inclusive) at `h`'s moment.
+    pub async fn collect(&self, h: &Harness, end: chrono::NaiveDate, days: u32) {
+        let input = collect::Input {
+            account_id: h.account().await.0.to_string(),
+            end_date: Some(end.to_string()),
+            lookback_days: Some(i64::from(days)),
+            ..collect::Input::default()
+        };
+        collect::run(input, &collect_settings(h), self.ports(), h.now().await)
+            .await
+            .expect("collect runs");
+    }
+
+    /// Runs `query` with `params` (a JSON object) through start-athena-query and
+    /// poll-results on the local engine; returns the result's store key.
+    pub async fn query(&self, query: &str, params: serde_json::Value) -> String {
+        let serde_json::Value::Object(params) = params else {
+            panic!("params must be an object")
+        };
+        let engine = local::LocalQueryEngine::new(self.store.clone());
+        let started = start_athena_query::run(
+            start_athena_query::Input {
+                query: query.to_owned(),
+                params,
+            },
+            &engine,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{query} starts: {e}"));
+        let polled = poll_results::run(
+            poll_results::Input {
+                query_id: started.query_id,
+                query: Some(query.to_owned()),
+                ..poll_results::Input::default()
+            },
+            &engine,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{query} succeeds: {e}"));
+        assert!(polled.done);
+        polled.result_key.expect("a result key")
+    }
+
     /// Every file under the data directory, as store keys.
     pub async fn keys(&self, prefix: &str) -> Vec<String> {
         ads::ObjectStore::list(&self.store, prefix)

@@ -39,6 +39,13 @@ pub const QUERY_FAILED: &str = "Query.Failed";
 /// A query was still running after the most polls the state machine allowed
 /// (poll-results' `maxAttempts`); it is left running, and its id is in the message.
 pub const QUERY_TIMEOUT: &str = "Query.Timeout";
+/// The report was written but the notification could not be sent (SNS, the webhook or the
+/// notifications file failed); the message names the report's keys, so nothing is lost.
+pub const NOTIFY_FAILED: &str = "Notify.Failed";
+/// apply (or undo) changed what it could, logged every action, and at least one action
+/// failed on LinkedIn; the message counts and names the failed ids. Re-running is safe: what
+/// was applied is skipped.
+pub const APPLY_ACTIONS_FAILED: &str = "Apply.ActionsFailed";
 
 /// An error that crosses a step boundary: it knows its stable name, which becomes the
 /// Lambda `errorType` and what `Retry`/`Catch` match in the state machines.

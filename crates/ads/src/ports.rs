@@ -146,9 +146,69 @@ pub struct Notice {
     pub text: String,
 }
 
+impl Notice {
+    /// The text cut to at most `max_bytes` bytes of UTF-8 for a channel with a size limit:
+    /// at the last line end that leaves room for a closing line saying it was cut (or at a
+    /// character boundary when no line fits), so a reader sees the cut. The whole text when
+    /// it fits.
+    pub fn text_within(&self, max_bytes: usize) -> std::borrow::Cow<'_, str> {
+        const CUT: &str =
+            "\n\n[… cut to fit the channel's size limit; the full report is in the store]";
+        if self.text.len() <= max_bytes {
+            return std::borrow::Cow::Borrowed(&self.text);
+        }
+        let room = max_bytes.saturating_sub(CUT.len());
+        let mut end = room;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let end = self.text[..end].rfind('\n').unwrap_or(end);
+        let mut text = self.text[..end].to_owned();
+        if CUT.len() <= max_bytes {
+            text.push_str(CUT);
+        }
+        std::borrow::Cow::Owned(text)
+    }
+}
+
 /// Delivers notices: SNS on AWS, a webhook, or a file locally.
 #[async_trait]
 pub trait Notifier: Send + Sync {
     /// Sends the notice.
     async fn notify(&self, notice: &Notice) -> Result<(), PortError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(text: &str) -> Notice {
+        Notice {
+            subject: "s".to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_text_within_the_limit_is_kept_whole() {
+        assert_eq!(notice("one\ntwo").text_within(7), "one\ntwo");
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_a_line_end_with_a_closing_line_saying_so() {
+        // GIVEN 200 lines of "é line" (multi-byte characters)
+        let text: String = (0..200).map(|i| format!("é line {i}\n")).collect();
+        // WHEN it is cut to 300 bytes
+        let notice = notice(&text);
+        let cut = notice.text_within(300);
+        // THEN it fits, ends with the note, and every kept line is whole
+        assert!(cut.len() <= 300, "{}", cut.len());
+        assert!(cut.ends_with("the full report is in the store]"), "{cut}");
+        let kept = cut.split("\n\n[…").next().unwrap();
+        assert!(
+            kept.lines().all(|line| line.starts_with("é line ")),
+            "{kept}"
+        );
+        assert!(text.starts_with(kept));
+    }
 }

@@ -1,19 +1,28 @@
 //! `adsctl`: the optimizer's command line.
 //!
 //! It runs the pieces on one machine: the configuration and credentials (`adsctl init`,
-//! `adsctl token status|refresh`), the collect step (`adsctl collect`), the LinkedIn simulator
-//! (`adsctl sim serve`) and the benchmarks (`adsctl bench client|collect`). Later issues add
-//! the other steps (`decide`, `apply`, `report`), the local state-machine executor (`demo`)
-//! and the commands that operate executions on AWS.
+//! `adsctl token status|refresh`), the steps (`adsctl collect`, `decide`, `apply`, `undo`,
+//! `report`, and `actions` to read the action log), the LinkedIn simulator (`adsctl sim
+//! serve`), the benchmarks (`adsctl bench client|collect|query|policy`) and any ASL file on
+//! the local executor with mocked Tasks (`adsctl asl run|validate`). Later work adds the
+//! state machines with the real steps (`run`, `demo`) and the commands that operate
+//! executions on AWS.
 //!
 //! Modules: [`config`] (file, environment and flags, and the local adapters they choose),
-//! [`init`], [`token`], [`collect`], [`sim_command`], [`bench`]. This file only parses the
-//! command line and dispatches.
+//! [`init`], [`token`], [`collect`], [`pipeline`] (the optimize steps as functions the
+//! commands share), [`decide`], [`apply`], [`actions`], [`report`], [`asl_command`],
+//! [`sim_command`], [`bench`]. This file only parses the command line and dispatches.
 
+mod actions;
+mod apply;
+mod asl_command;
 mod bench;
 mod collect;
 mod config;
+mod decide;
 mod init;
+mod pipeline;
+mod report;
 mod sim_command;
 mod token;
 
@@ -44,6 +53,19 @@ enum Command {
     /// The LinkedIn token: its status, and refreshing it with the fetch-token step.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Decide what to change (the decision query and the decide step); changes nothing.
+    Decide(Box<decide::DecideArgs>),
+    /// Apply a decisions file through LinkedIn: dry-run (default), approve or auto.
+    Apply(Box<apply::ApplyArgs>),
+    /// Reverse an applied action, or every action of a day.
+    Undo(Box<apply::UndoArgs>),
+    /// List the action log.
+    Actions(Box<actions::ActionsArgs>),
+    /// Write the day's report (Markdown and HTML) and notify.
+    Report(Box<report::ReportArgs>),
+    /// Run or validate an ASL state machine on the local executor, with mocked Tasks.
+    #[command(subcommand)]
+    Asl(asl_command::AslCommand),
 }
 
 #[tokio::main]
@@ -62,5 +84,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Init(args) => args.run().await,
         Command::Collect(args) => args.run().await,
         Command::Token(command) => command.run().await,
+        Command::Decide(args) => args.run().await,
+        Command::Apply(args) => args.run().await,
+        Command::Undo(args) => args.run().await,
+        Command::Actions(args) => args.run().await,
+        Command::Report(args) => args.run().await,
+        Command::Asl(command) => command.run().await,
     }
 }

@@ -73,3 +73,53 @@ async fn collect_runs_with_only_a_token_in_the_environment() {
     );
     sim.shutdown().await;
 }
+
+#[test]
+fn asl_run_answers_tasks_from_mocks_and_prints_one_json_object() {
+    // GIVEN the collect state machine, two accounts, and mocks for its three functions
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::path::absolute("../../statemachines/collect.asl.json").unwrap();
+    let input = dir.path().join("input.json");
+    let mocks = dir.path().join("mocks.json");
+    std::fs::write(&input, r#"{"accounts": ["500000001", "500000002"]}"#).unwrap();
+    std::fs::write(
+        &mocks,
+        r#"{"fetch-token": [{"return": {"refreshed": false, "warnings": []}}],
+            "collect": [{"return": {"rows": 10}}, {"return": {"rows": 20}}]}"#,
+    )
+    .unwrap();
+    // WHEN it runs
+    let run = |mocks: &std::path::Path| {
+        adsctl(
+            dir.path(),
+            &[],
+            &[
+                "asl",
+                "run",
+                file.to_str().unwrap(),
+                "--input",
+                input.to_str().unwrap(),
+                "--mocks",
+                mocks.to_str().unwrap(),
+            ],
+        )
+    };
+    let output = run(&mocks);
+    // THEN it succeeds with one JSON object on stdout
+    assert!(output.status.success(), "{output:?}");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["status"], "SUCCEEDED", "{result}");
+    // AND a collect that throws fails the execution with the step's error name
+    let failing = dir.path().join("failing.json");
+    std::fs::write(
+        &failing,
+        r#"{"fetch-token": [{"return": {}}],
+            "collect": [{"throw": {"error": "Input.Invalid", "cause": "accountId must be digits"}},
+                        {"return": {"rows": 1}}],
+            "report": [{"return": {"subject": "failed"}}]}"#,
+    )
+    .unwrap();
+    let failed: serde_json::Value = serde_json::from_slice(&run(&failing).stdout).unwrap();
+    assert_eq!(failed["status"], "FAILED", "{failed}");
+    assert_eq!(failed["error"], "Input.Invalid", "{failed}");
+}

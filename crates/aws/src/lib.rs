@@ -14,6 +14,8 @@
 //! - [`athena`]: [`AthenaQueryEngine`], the query engine as Athena in one workgroup and
 //!   database; a start is idempotent for 24 hours (a token derived from the request), and a
 //!   succeeded query's results are reported as a store key when they are in the data bucket.
+//! - [`sns`]: [`SnsNotifier`], notices published to one SNS topic, the subject made what
+//!   SNS accepts (one ASCII line under 100 characters) and the text cut at 256 KB.
 //! - [`lambda`]: [`sdk_config`], [`required_env`] and [`run_step`]: JSON logs, the event
 //!   payload into the step's input type, and a step error into a Lambda error whose
 //!   `errorType` is the error's stable name ([`ads::error_names`]).
@@ -37,9 +39,11 @@ pub mod metrics;
 pub mod s3;
 pub mod secrets;
 mod service_error;
+pub mod sns;
 
 pub use athena::AthenaQueryEngine;
 pub use lambda::{diagnostic, required_env, run_step, sdk_config};
 pub use metrics::CloudWatchMetrics;
 pub use s3::S3Store;
 pub use secrets::SecretsManagerStore;
+pub use sns::SnsNotifier;

@@ -24,12 +24,14 @@
 //!   elements, fewest requests), fetching, and merging chunks into rows.
 //! - [`campaigns`], [`creatives`], [`posts`], [`pricing`]: the entity endpoints.
 //! - [`oauth`]: [`OAuthClient`] — refresh and introspection.
-//! - [`secret`]: [`StoredCredentials`], the credentials secret's JSON document.
+//! - [`secret`]: [`StoredCredentials`], the credentials secret's JSON document, and
+//!   [`secret::client_from_secret`], the one place a step turns the secret into a client.
 //!
 //! Deliberately not here: storing anything (callers store the raw bodies), deciding what to
-//! change (the optimizer's steps), reading secrets from a store (the caller hands in the
-//! token), concurrency across requests (requests go one at a time, which also keeps clear
-//! of LinkedIn's throttles), and every endpoint the optimizer does not use.
+//! change (the optimizer's steps), choosing where secrets live (the caller hands in the token,
+//! or a secret store to [`secret::client_from_secret`]), concurrency across requests
+//! (requests go one at a time, which also keeps clear of LinkedIn's throttles), and every
+//! endpoint the optimizer does not use.
 
 pub mod analytics;
 pub mod campaigns;
@@ -59,8 +61,8 @@ pub use config::{ApiVersion, Config, ConfigError};
 pub use error::{Error, InputError};
 pub use oauth::{Introspection, OAuthClient, RefreshedToken};
 pub use paging::Listing;
-pub use posts::DarkPost;
+pub use posts::{DarkPost, Post};
 pub use pricing::{BidPricing, BidPricingQuery, PriceRange};
 pub use retry::RetryPolicy;
-pub use secret::{SecretFormatError, StoredCredentials};
+pub use secret::{SecretFormatError, SecretUnusable, StoredCredentials, client_from_secret};
 pub use token::{AccessToken, ClientCredentials, ClientSecret, RefreshToken};

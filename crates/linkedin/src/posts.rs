@@ -1,6 +1,7 @@
 //! Posts: the ad copy a creative shows, and dark (ad-only) posts to make new creatives from.
 //!
-//! - read: `GET /posts/{encoded urn}` → `commentary`, `content.article.{title,description,source}`
+//! - read: `GET /posts/{encoded urn}` → `author`, `commentary`,
+//!   `content.article.{title,description,source}`
 //! - dark post: `POST /posts` with an organization `author`, `visibility: PUBLIC`,
 //!   `distribution.feedDistribution: NONE` (never shown in the page's feed) and
 //!   `adContext: {dscAdAccount, dscStatus: ACTIVE}` → 201, the new URN in `x-restli-id`
@@ -17,6 +18,16 @@ use crate::creatives::created_id;
 use crate::error::Error;
 use crate::restli;
 use crate::transport::ApiRequest;
+
+/// A post as the optimizer reads it: who speaks and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The author, `urn:li:organization:N` for an ad's post (a new dark post made from it
+    /// speaks for the same organization); `None` when LinkedIn left it out.
+    pub author: Option<String>,
+    /// The ad copy.
+    pub copy: AdCopy,
+}
 
 /// A dark post to create: ad copy published only as an ad of `account`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +93,7 @@ pub(crate) fn create_request(post: &DarkPost) -> ApiRequest {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PostWire {
+    author: Option<String>,
     commentary: Option<String>,
     content: Option<ContentWire>,
     content_landing_page: Option<String>,
@@ -100,7 +112,7 @@ struct ArticleWire {
     source: Option<String>,
 }
 
-pub(crate) fn parse_ad_copy(body: &str) -> Result<AdCopy, Error> {
+pub(crate) fn parse_post(body: &str) -> Result<Post, Error> {
     let post: PostWire =
         serde_json::from_str(body).map_err(|e| Error::invalid_response("post", e))?;
     let article = post.content.and_then(|c| c.article);
@@ -108,21 +120,33 @@ pub(crate) fn parse_ad_copy(body: &str) -> Result<AdCopy, Error> {
         Some(a) => (a.title, a.description, a.source),
         None => (None, None, None),
     };
-    Ok(AdCopy {
-        commentary: post.commentary,
-        headline,
-        description,
-        landing_page: source.or(post.content_landing_page),
-        call_to_action: post.content_call_to_action_label,
+    Ok(Post {
+        author: post.author,
+        copy: AdCopy {
+            commentary: post.commentary,
+            headline,
+            description,
+            landing_page: source.or(post.content_landing_page),
+            call_to_action: post.content_call_to_action_label,
+        },
     })
 }
 
 impl Client {
     /// The ad copy of a post (a creative's `content.reference`), with the body as received.
     pub async fn ad_copy(&self, post: &PostUrn) -> Result<Fetched<AdCopy>, Error> {
+        let fetched = self.post(post).await?;
+        Ok(Fetched {
+            value: fetched.value.copy,
+            raw: fetched.raw,
+        })
+    }
+
+    /// A post's author and ad copy, with the body as received.
+    pub async fn post(&self, post: &PostUrn) -> Result<Fetched<Post>, Error> {
         let response = self.transport().send(&get_request(post)).await?;
         Ok(Fetched {
-            value: parse_ad_copy(&response.body)?,
+            value: parse_post(&response.body)?,
             raw: response.body,
         })
     }
@@ -151,16 +175,17 @@ mod tests {
     }
 
     #[test]
-    fn maps_commentary_and_article_into_ad_copy() {
+    fn maps_author_commentary_and_article_into_a_post() {
         // GIVEN an article post
         let body = r#"{"author":"urn:li:organization:1","commentary":"Ship faster.",
             "content":{"article":{"source":"https://example.com/a","title":"Ship","description":"How"}},
             "contentCallToActionLabel":"LEARN_MORE"}"#;
         // WHEN mapped
-        let copy = parse_ad_copy(body).unwrap();
+        let post = parse_post(body).unwrap();
         // THEN each part lands in its field
+        assert_eq!(post.author.as_deref(), Some("urn:li:organization:1"));
         assert_eq!(
-            copy,
+            post.copy,
             AdCopy {
                 commentary: Some("Ship faster.".into()),
                 headline: Some("Ship".into()),
@@ -170,10 +195,8 @@ mod tests {
             }
         );
         // AND a text-only post leaves the article fields absent
-        assert_eq!(
-            parse_ad_copy(r#"{"commentary":"Hi"}"#).unwrap().headline,
-            None
-        );
+        let text_only = parse_post(r#"{"commentary":"Hi"}"#).unwrap();
+        assert_eq!((text_only.author, text_only.copy.headline), (None, None));
     }
 
     #[test]

@@ -10,12 +10,21 @@
 //!
 //! Only `accessToken` is required: a token pasted from LinkedIn's token generator works until
 //! it expires; the application's id and secret and the refresh token make refreshing possible.
+//! An optional `notifyWebhookUrl` (a Slack-compatible incoming webhook, itself a secret since
+//! its URL embeds a token) is where the report step also posts its notices
+//! ([`notify_webhook_url`]); fetch-token keeps it when it rewrites the document.
 //! Parsing never echoes the document: errors name the field, never its value.
+//!
+//! [`client_from_secret`] is how a step that calls LinkedIn gets its client: the secret read
+//! from the store, parsed, and its access token handed to a [`Client`] and nowhere else.
 
-use chrono::{DateTime, Utc};
+use ads::SecretStore;
+use chrono::{DateTime, NaiveDate, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 
+use crate::client::Client;
+use crate::config::Config;
 use crate::token::{AccessToken, ClientCredentials, ClientSecret, RefreshToken};
 
 /// The environment variable naming the credentials secret (Secrets Manager's secret name on
@@ -57,6 +66,44 @@ pub enum SecretFormatError {
     },
 }
 
+/// Why no client could be built from the credentials secret: the secret store failed, or
+/// the value is not a credentials document. Never carries the secret's value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the LinkedIn secret '{name}' could not be used: {reason}; store the credentials \
+     with `adsctl init` (or in Secrets Manager) and set LINKEDIN_SECRET_NAME to its name"
+)]
+pub struct SecretUnusable {
+    /// The secret's name.
+    pub name: String,
+    /// Why: the store's error or the document's problem, naming a field, never a value.
+    pub reason: String,
+}
+
+/// A client of `config` with the access token of the credentials secret `name`; the token
+/// goes nowhere else. Warns (a `tracing` event) when `config`'s `LinkedIn-Version` is sunset
+/// within 30 days of `today`.
+pub async fn client_from_secret(
+    secrets: &dyn SecretStore,
+    name: &str,
+    config: &Config,
+    today: NaiveDate,
+) -> Result<Client, SecretUnusable> {
+    let unusable = |reason: String| SecretUnusable {
+        name: name.to_owned(),
+        reason,
+    };
+    let value = secrets
+        .get(name)
+        .await
+        .map_err(|e| unusable(e.to_string()))?;
+    let credentials = StoredCredentials::parse(&value).map_err(|e| unusable(e.to_string()))?;
+    if let Some(warning) = config.version.sunset_warning(today, 30) {
+        tracing::warn!("{warning}");
+    }
+    Ok(Client::new(config.clone(), credentials.access_token))
+}
+
 /// The credentials the secret holds.
 #[derive(Debug, Clone)]
 pub struct StoredCredentials {
@@ -75,24 +122,8 @@ pub struct StoredCredentials {
 impl StoredCredentials {
     /// Reads the secret's value.
     pub fn parse(value: &SecretString) -> Result<StoredCredentials, SecretFormatError> {
-        let document: Map<String, Value> =
-            serde_json::from_str(value.expose_secret()).map_err(|error| {
-                SecretFormatError::NotAnObject {
-                    line: error.line(),
-                    column: error.column(),
-                }
-            })?;
-        let text = |field: &'static str| -> Result<Option<String>, SecretFormatError> {
-            match document.get(field) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-                Some(Value::String(text)) => Ok(Some(text.clone())),
-                Some(_) => Err(SecretFormatError::Field {
-                    field,
-                    problem: "must be a string",
-                }),
-            }
-        };
+        let document = document(value)?;
+        let text = |field: &'static str| text_field(&document, field);
         let time = |field: &'static str| -> Result<Option<DateTime<Utc>>, SecretFormatError> {
             text(field)?
                 .map(|text| {
@@ -150,6 +181,38 @@ impl StoredCredentials {
     }
 }
 
+/// The secret's optional `notifyWebhookUrl`: the Slack-compatible incoming webhook the
+/// report step posts its notices to, as a secret (its URL embeds the token that lets anyone
+/// post to the channel). `None` when absent or empty.
+pub fn notify_webhook_url(value: &SecretString) -> Result<Option<SecretString>, SecretFormatError> {
+    Ok(text_field(&document(value)?, "notifyWebhookUrl")?.map(SecretString::from))
+}
+
+/// The secret's value as a JSON object; the error says where parsing stopped, never what
+/// it read.
+fn document(value: &SecretString) -> Result<Map<String, Value>, SecretFormatError> {
+    serde_json::from_str(value.expose_secret()).map_err(|error| SecretFormatError::NotAnObject {
+        line: error.line(),
+        column: error.column(),
+    })
+}
+
+/// The text of `field`; `None` when absent, null or blank.
+fn text_field(
+    document: &Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<String>, SecretFormatError> {
+    match document.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(SecretFormatError::Field {
+            field,
+            problem: "must be a string",
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +237,28 @@ mod tests {
         assert_eq!(
             again.refresh_token_expires_at.unwrap().to_rfc3339(),
             "2027-08-03T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn the_notify_webhook_url_is_optional_and_read_as_a_secret() {
+        // GIVEN documents with, without, and with a malformed notifyWebhookUrl
+        let with = secret(r#"{"accessToken":"AQV1","notifyWebhookUrl":"https://hooks/T/B/XYZ"}"#);
+        let without = secret(r#"{"accessToken":"AQV1"}"#);
+        let wrong = secret(r#"{"accessToken":"AQV1","notifyWebhookUrl":42}"#);
+        // THEN it is read when present, absent otherwise, and a non-string names the field
+        let url = notify_webhook_url(&with).unwrap().unwrap();
+        assert_eq!(url.expose_secret(), "https://hooks/T/B/XYZ");
+        assert!(notify_webhook_url(&without).unwrap().is_none());
+        let message = notify_webhook_url(&wrong).unwrap_err().to_string();
+        assert!(message.contains("notifyWebhookUrl"), "{message}");
+        // AND the credentials still parse beside it
+        assert_eq!(
+            StoredCredentials::parse(&with)
+                .unwrap()
+                .access_token
+                .expose(),
+            "AQV1"
         );
     }
 

@@ -7,6 +7,8 @@
 //! - [`secrets`]: [`SecretsFile`], named secrets in one JSON file that is created 0600 and
 //!   refused when group- or world-readable, the way `ssh` treats a private key.
 //! - [`metrics_log`]: [`MetricsLog`], metric data appended as JSON lines.
+//! - [`file_notifier`]: [`FileNotifier`], notices appended to a Markdown file, one section
+//!   per notice, so a local run leaves a readable trail.
 //! - [`memory_secrets`]: [`MemorySecrets`], named secrets in memory, for running with no
 //!   secrets file (credentials from the environment).
 //! - [`query`]: [`LocalQueryEngine`], Apache DataFusion running the `athena/` SQL unchanged
@@ -18,12 +20,14 @@
 //! queries are the catalog's `athena/` files. Files are written with
 //! blocking calls on tokio's blocking pool.
 
+pub mod file_notifier;
 pub mod memory_secrets;
 pub mod metrics_log;
 pub mod query;
 pub mod secrets;
 pub mod store;
 
+pub use file_notifier::FileNotifier;
 pub use memory_secrets::MemorySecrets;
 pub use metrics_log::MetricsLog;
 pub use query::LocalQueryEngine;

@@ -5,6 +5,10 @@
 //! [`Blocked`]; counting guardrails (pauses per campaign, actions and variations per run, the
 //! last active creative) count only the actions let through before it, so the order of the
 //! list is its priority. A blocked action is kept, with the guardrail's name and the reason.
+//!
+//! A "run" is the account's day: actions the log shows applied earlier the same day (not
+//! undos) count against the per-run limits, so running decide and apply again on a day
+//! cannot double them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,6 +79,11 @@ pub mod names {
 /// (UTC). Actions already blocked stay blocked and count for nothing.
 pub fn screen(actions: &mut [Action], state: &AccountState, rules: &Guardrails, today: NaiveDate) {
     let mut run = Run::new(state);
+    for entry in state.log.iter().filter(|e| {
+        e.outcome == Outcome::Applied && e.undoes.is_none() && e.at.date_naive() == today
+    }) {
+        run.count(&entry.action);
+    }
     for action in actions.iter_mut() {
         if action.blocked.is_some() {
             continue;
@@ -281,11 +290,21 @@ impl Run {
         Ok(())
     }
 
-    fn admit(&mut self, action: &Action) {
+    /// Counts `action` against the per-run limits (an action applied earlier today, or
+    /// one just admitted).
+    fn count(&mut self, action: &Action) {
         self.actions += 1;
         match action.kind {
+            ActionKind::Pause => *self.pauses.entry(action.campaign_id).or_default() += 1,
+            ActionKind::CreateVariation => self.variations += 1,
+            _ => {}
+        }
+    }
+
+    fn admit(&mut self, action: &Action) {
+        self.count(action);
+        match action.kind {
             ActionKind::Pause => {
-                *self.pauses.entry(action.campaign_id).or_default() += 1;
                 if let (Some(set), Some(creative)) =
                     (self.active.get_mut(&action.campaign_id), action.creative_id)
                 {
@@ -300,7 +319,7 @@ impl Run {
                         .insert(creative);
                 }
             }
-            ActionKind::CreateVariation => self.variations += 1,
+            ActionKind::CreateVariation => {}
             ActionKind::SetBudget => {
                 if let Some(to) = action.to.as_ref().and_then(|t| t.parse().ok()) {
                     self.budgets.insert(action.campaign_id, to);
@@ -565,6 +584,62 @@ mod tests {
     }
 
     #[test]
+    fn a_budget_moves_within_its_daily_cap_and_under_its_ceiling() {
+        // GIVEN a 30% daily cap and a $120 ceiling
+        let rules = Guardrails {
+            max_daily_budget: Some(Decimal::new(120, 0)),
+            ..Guardrails::default()
+        };
+        let mut big_cut = vec![action(ActionKind::SetBudget, None, "100", "50")];
+        let mut over_ceiling = vec![action(ActionKind::SetBudget, None, "100", "125")];
+        let mut fine = vec![action(ActionKind::SetBudget, None, "100", "120")];
+        for actions in [&mut big_cut, &mut over_ceiling, &mut fine] {
+            screen(actions, &state(&[1]), &rules, today());
+        }
+        assert_eq!(
+            blocked_by(&big_cut),
+            [Some(names::MAX_BUDGET_CHANGE_PERCENT)]
+        );
+        assert_eq!(blocked_by(&over_ceiling), [Some(names::MAX_DAILY_BUDGET)]);
+        assert_eq!(blocked_by(&fine), [None]);
+    }
+
+    #[test]
+    fn a_second_bid_change_the_same_day_counts_from_the_mornings_bid() {
+        // GIVEN the bid moved 6.00 → 7.00 earlier today, and no cool-down
+        let rules = Guardrails {
+            cooldown_days: 0,
+            ..Guardrails::default()
+        };
+        let mut state = state(&[1]);
+        state.log.push(LogEntry {
+            action: action(ActionKind::SetBid, None, "6.00", "7.00"),
+            outcome: Outcome::Applied,
+            mode: "auto".into(),
+            at: Utc.from_utc_datetime(&today().and_hms_opt(6, 0, 0).unwrap()),
+            before: Some("6.00".into()),
+            after: Some("7.00".into()),
+            detail: None,
+            error: None,
+            undoes: None,
+        });
+        // WHEN another +10% is proposed (7.00 → 7.70, +28% on the day)
+        let mut actions = vec![action(ActionKind::SetBid, None, "7.00", "7.70")];
+        screen(&mut actions, &state, &rules, today());
+        // THEN it is blocked by the daily cap
+        assert_eq!(blocked_by(&actions), [Some(names::MAX_BID_CHANGE_PERCENT)]);
+    }
+
+    #[test]
+    fn an_action_without_its_amount_is_blocked_as_malformed() {
+        let mut bid = action(ActionKind::SetBid, None, "6.00", "");
+        bid.to = None;
+        let mut actions = vec![bid];
+        screen(&mut actions, &state(&[1]), &Guardrails::default(), today());
+        assert_eq!(blocked_by(&actions), [Some(names::MALFORMED)]);
+    }
+
+    #[test]
     fn an_item_changed_within_the_cooldown_is_left_alone() {
         // GIVEN creative 1 paused two days ago, and the bid changed a week ago
         let mut state = state(&[1, 2, 3]);
@@ -620,6 +695,28 @@ mod tests {
                 Some(names::MAX_ACTIONS_PER_RUN)
             ]
         );
+    }
+
+    #[test]
+    fn actions_applied_earlier_the_same_day_count_against_the_per_run_limits() {
+        // GIVEN a pause applied this morning in the campaign
+        let mut state = state(&[1, 2, 3]);
+        state.log.push(LogEntry {
+            action: pause(1),
+            outcome: Outcome::Applied,
+            mode: "auto".into(),
+            at: Utc.from_utc_datetime(&today().and_hms_opt(6, 0, 0).unwrap()),
+            before: None,
+            after: None,
+            detail: None,
+            error: None,
+            undoes: None,
+        });
+        // WHEN a re-run proposes another pause there
+        let mut actions = vec![pause(2)];
+        screen(&mut actions, &state, &Guardrails::default(), today());
+        // THEN it is blocked: one pause per campaign per day
+        assert_eq!(blocked_by(&actions), [Some(names::MAX_PAUSES_PER_CAMPAIGN)]);
     }
 
     #[test]

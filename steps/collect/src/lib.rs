@@ -85,7 +85,7 @@ use std::collections::HashMap;
 use ads::error_names::{self, StepError};
 use ads::{CampaignStatus, CreativeId, Metrics, ObjectStore, PortError, SecretStore};
 use chrono::{DateTime, NaiveDate, Utc};
-use linkedin::{Client, RowMerger, StoredCredentials};
+use linkedin::{Client, RowMerger};
 use serde::{Deserialize, Serialize};
 
 pub use curated::{campaigns_schema, creative_daily_schema, creatives_schema};
@@ -162,16 +162,8 @@ pub enum Error {
     LinkedIn(#[from] linkedin::Error),
     /// The credentials secret could not be read or is not a credentials document
     /// (`Secret.Failed`). Never carries the secret's value.
-    #[error(
-        "the LinkedIn secret '{name}' could not be used: {reason}; store the credentials \
-         with `adsctl init` (or in Secrets Manager) and set LINKEDIN_SECRET_NAME to its name"
-    )]
-    Secret {
-        /// The secret's name.
-        name: String,
-        /// Why.
-        reason: String,
-    },
+    #[error(transparent)]
+    Secret(#[from] linkedin::SecretUnusable),
     /// The object store failed (`Store.Failed`); what was stored before stays.
     #[error("the store failed at {key}: {source}")]
     Store {
@@ -195,7 +187,7 @@ impl StepError for Error {
         match self {
             Error::InvalidInput(_) => error_names::INPUT_INVALID,
             Error::LinkedIn(error) => error.name(),
-            Error::Secret { .. } => error_names::SECRET_FAILED,
+            Error::Secret(_) => error_names::SECRET_FAILED,
             Error::Store { .. } | Error::Curated { .. } => error_names::STORE_FAILED,
         }
     }
@@ -293,7 +285,15 @@ async fn collect(
     client_slot: &mut Option<Client>,
 ) -> Result<(Output, telemetry::Summary), Error> {
     let account = window.account;
-    let client = client_slot.insert(linkedin_client(settings, ports.secrets, now).await?);
+    let client = client_slot.insert(
+        linkedin::client_from_secret(
+            ports.secrets,
+            &settings.secret_name,
+            &settings.linkedin,
+            now.date_naive(),
+        )
+        .await?,
+    );
     let store = Store::new(ports.store);
     let raw = RawKeys::new(account, now);
 
@@ -381,35 +381,6 @@ async fn put_curated(
         source,
     })?;
     store.put(&key, file, PARQUET).await
-}
-
-/// A LinkedIn client with the access token from the credentials secret; the token goes
-/// nowhere else.
-async fn linkedin_client(
-    settings: &Settings,
-    secrets: &dyn SecretStore,
-    now: DateTime<Utc>,
-) -> Result<Client, Error> {
-    let failed = |reason: String| Error::Secret {
-        name: settings.secret_name.clone(),
-        reason,
-    };
-    let value = secrets
-        .get(&settings.secret_name)
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let credentials = StoredCredentials::parse(&value).map_err(|e| failed(e.to_string()))?;
-    if let Some(warning) = settings
-        .linkedin
-        .version
-        .sunset_warning(now.date_naive(), 30)
-    {
-        tracing::warn!("{warning}");
-    }
-    Ok(Client::new(
-        settings.linkedin.clone(),
-        credentials.access_token,
-    ))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod backfill;
 mod client;
 mod collect;
+mod policy;
 mod query;
 
 use clap::Subcommand;
@@ -20,6 +21,10 @@ pub enum BenchCommand {
     /// The decision query: bytes Athena would scan against the seed's raw-JSON scan, and the
     /// local engine's latency on a year of data for 2,000 creatives.
     Query(query::QueryBench),
+    /// The decision policies on the same seeded markets through the real steps: conversions,
+    /// cost per conversion, share of the oracle's conversions, wrong pauses, flip-flops and
+    /// guardrail violations.
+    Policy(policy::PolicyBench),
 }
 
 impl BenchCommand {
@@ -29,6 +34,7 @@ impl BenchCommand {
             BenchCommand::Client(bench) => bench.run().await,
             BenchCommand::Collect(bench) => bench.run().await,
             BenchCommand::Query(bench) => bench.run().await,
+            BenchCommand::Policy(bench) => bench.run().await,
         }
     }
 }
