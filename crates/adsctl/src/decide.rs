@@ -4,9 +4,7 @@
 
 use std::path::PathBuf;
 
-use ads::AccountId;
 use ads::decision::Decisions;
-use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use clap::Args;
 
@@ -37,10 +35,7 @@ impl DecideArgs {
     pub async fn run(self) -> anyhow::Result<()> {
         let resolved = self.config.resolve()?;
         let store = resolved.store();
-        let account: AccountId = self
-            .account
-            .parse()
-            .with_context(|| format!("--account must be digits (got '{}')", self.account))?;
+        let account = pipeline::account(&self.account)?;
         let as_of = self.as_of.unwrap_or_else(|| Utc::now().date_naive());
         let policy = pipeline::read_policy(self.policy.as_deref())?;
         let window = pipeline::decision_window(&policy, as_of);

@@ -8,6 +8,13 @@ use chrono::{Datelike, Days, NaiveDate};
 use policy::Policy;
 use serde_json::json;
 
+/// The `--account` flag as an account id.
+pub fn account(flag: &str) -> anyhow::Result<AccountId> {
+    flag.parse().with_context(|| {
+        format!("--account must be digits (got '{flag}'); find it in Campaign Manager's URL")
+    })
+}
+
 /// Days of history the decision query covers for `policy` on `as_of`: the policy's own
 /// window (the longest rule's, or the bayes window), stretched back to the first of the
 /// month so the monthly spend cap sees the whole month.

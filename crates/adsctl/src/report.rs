@@ -2,8 +2,7 @@
 //! the daily series as Markdown and standalone HTML in `reports/`, and a notice appended to
 //! `<data dir>/notifications.md` (the local notifier).
 
-use ads::{AccountId, ObjectStore};
-use anyhow::Context;
+use ads::ObjectStore;
 use chrono::{NaiveDate, Utc};
 use clap::Args;
 
@@ -34,10 +33,7 @@ impl ReportArgs {
     pub async fn run(self) -> anyhow::Result<()> {
         let resolved = self.config.resolve()?;
         let store = resolved.store();
-        let account: AccountId = self
-            .account
-            .parse()
-            .with_context(|| format!("--account must be digits (got '{}')", self.account))?;
+        let account = pipeline::account(&self.account)?;
         let as_of = self.as_of.unwrap_or_else(|| Utc::now().date_naive());
         let decisions_key = match self.decisions {
             Some(key) => Some(key),

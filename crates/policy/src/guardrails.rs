@@ -238,20 +238,13 @@ impl Run {
         rules: &Guardrails,
         today: NaiveDate,
     ) -> Result<(), Blocked> {
-        let to = amount(action.to.as_ref(), "to", action)?;
-        let from = amount(action.from.as_ref(), "from", action)?;
-        let base = day_start_value(state, action, today).unwrap_or(from);
-        if let Some(change) = percent_change(base, to)
-            && change > limit(rules.max_budget_change_percent)
-        {
-            return Err(block(
-                names::MAX_BUDGET_CHANGE_PERCENT,
-                format!(
-                    "{base} → {to} is a {change:.1}% change today; max_budget_change_percent is {}",
-                    rules.max_budget_change_percent
-                ),
-            ));
-        }
+        let (from, to) = daily_change(
+            action,
+            state,
+            today,
+            names::MAX_BUDGET_CHANGE_PERCENT,
+            rules.max_budget_change_percent,
+        )?;
         let linkedin_min = campaign.and_then(|c| c.min_daily_budget);
         let floor = linkedin_min.map_or(rules.min_daily_budget, |m| m.max(rules.min_daily_budget));
         if to < floor {
@@ -330,6 +323,28 @@ impl Run {
     }
 }
 
+/// An amount action's (from, to), once its change since the morning (the value before
+/// today's first applied change to the item, else `from`) is within `max_percent`; the
+/// guardrail `name` blocks it otherwise.
+fn daily_change(
+    action: &Action,
+    state: &AccountState,
+    today: NaiveDate,
+    name: &str,
+    max_percent: f64,
+) -> Result<(Decimal, Decimal), Blocked> {
+    let to = amount(action.to.as_ref(), "to", action)?;
+    let from = amount(action.from.as_ref(), "from", action)?;
+    let base = day_start_value(state, action, today).unwrap_or(from);
+    match percent_change(base, to) {
+        Some(change) if change > limit(max_percent) => Err(block(
+            name,
+            format!("{base} → {to} is a {change:.1}% change today; {name} is {max_percent}"),
+        )),
+        _ => Ok((from, to)),
+    }
+}
+
 fn check_bid(
     action: &Action,
     campaign: Option<&CampaignState>,
@@ -337,20 +352,13 @@ fn check_bid(
     rules: &Guardrails,
     today: NaiveDate,
 ) -> Result<(), Blocked> {
-    let to = amount(action.to.as_ref(), "to", action)?;
-    let from = amount(action.from.as_ref(), "from", action)?;
-    let base = day_start_value(state, action, today).unwrap_or(from);
-    if let Some(change) = percent_change(base, to)
-        && change > limit(rules.max_bid_change_percent)
-    {
-        return Err(block(
-            names::MAX_BID_CHANGE_PERCENT,
-            format!(
-                "{base} → {to} is a {change:.1}% change today; max_bid_change_percent is {}",
-                rules.max_bid_change_percent
-            ),
-        ));
-    }
+    let (_, to) = daily_change(
+        action,
+        state,
+        today,
+        names::MAX_BID_CHANGE_PERCENT,
+        rules.max_bid_change_percent,
+    )?;
     let (min, max) = campaign.map_or((None, None), |c| (c.min_bid, c.max_bid));
     if let Some(min) = min
         && to < min
