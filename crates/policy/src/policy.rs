@@ -133,9 +133,9 @@ impl Default for Bayes {
     fn default() -> Self {
         Bayes {
             window_days: 28,
-            min_impressions: 2_000,
+            min_impressions: 1_000,
             pause_margin: 0.10,
-            pause_confidence: 0.90,
+            pause_confidence: 0.80,
             variation_confidence: 0.95,
             lag_completeness: vec![0.5, 0.62, 0.72, 0.79, 0.84, 0.88, 0.91],
             lag_min_completeness: 0.5,
