@@ -1,15 +1,13 @@
 //! Notices appended to a Markdown file, so a local run leaves a readable trail of what it
 //! would have sent to SNS or a chat channel.
 
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ads::{Notice, Notifier, PortError};
 use async_trait::async_trait;
 use chrono::{SecondsFormat, Utc};
 
-use crate::{blocking, io_error};
+use crate::append_file;
 
 /// A [`Notifier`] that appends each notice to a Markdown file (default
 /// `./adsctl-data/notifications.md`): one section per notice, headed by the time it was
@@ -46,22 +44,12 @@ impl Notifier for FileNotifier {
     async fn notify(&self, notice: &Notice) -> Result<(), PortError> {
         let sent = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
         let text = section(notice, &sent);
-        let path = self.path.clone();
-        let what = format!("notifications file {}", path.display());
-        blocking(what.clone(), move || {
-            let append = || -> std::io::Result<()> {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                // One write per notice, so two writers never interleave inside a section.
-                OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)?
-                    .write_all(text.as_bytes())
-            };
-            append().map_err(|error| io_error(&what, error))
-        })
+        // One write per notice, so concurrent writers never interleave inside it.
+        append_file(
+            format!("notifications file {}", self.path.display()),
+            self.path.clone(),
+            text,
+        )
         .await
     }
 }

@@ -52,6 +52,31 @@ async fn blocking<T: Send + 'static>(
         })
 }
 
+/// Appends `text` to the file at `path` (creating it and its folders) in one write, off
+/// the async executor, so concurrent writers never interleave inside one `text`.
+async fn append_file(
+    what: String,
+    path: std::path::PathBuf,
+    text: String,
+) -> Result<(), PortError> {
+    blocking(what.clone(), move || {
+        let append = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::io::Write::write_all(
+                &mut std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)?,
+                text.as_bytes(),
+            )
+        };
+        append().map_err(|error| io_error(&what, error))
+    })
+    .await
+}
+
 /// Maps an I/O error on `what` to the port's vocabulary.
 fn io_error(what: &str, error: std::io::Error) -> PortError {
     match error.kind() {

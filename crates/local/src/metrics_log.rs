@@ -1,7 +1,5 @@
 //! Metric data as JSON lines, one datum per line with the time it was emitted.
 
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ads::{MetricDatum, Metrics, PortError};
@@ -9,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::{blocking, io_error};
+use crate::append_file;
 
 /// A [`Metrics`] sink that appends to a local file (default `./adsctl-data/metrics.jsonl`).
 #[derive(Debug, Clone)]
@@ -50,22 +48,12 @@ impl Metrics for MetricsLog {
             text.push_str(&serde_json::to_string(&line).expect("a datum always serializes"));
             text.push('\n');
         }
-        let path = self.path.clone();
-        let what = format!("metrics log {}", path.display());
-        blocking(what.clone(), move || {
-            let append = || -> std::io::Result<()> {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                // One write per batch, so concurrent emitters never interleave a line.
-                OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)?
-                    .write_all(text.as_bytes())
-            };
-            append().map_err(|error| io_error(&what, error))
-        })
+        // One write per batch, so concurrent writers never interleave inside it.
+        append_file(
+            format!("metrics log {}", self.path.display()),
+            self.path.clone(),
+            text,
+        )
         .await
     }
 }
