@@ -53,3 +53,13 @@ pub trait StepError: std::error::Error {
     /// The stable `Domain.Reason` name, one of this module's constants.
     fn name(&self) -> &'static str;
 }
+
+/// The message of an [`INPUT_INVALID`] failure for a payload that is not the step's input
+/// type, wherever the step runs (a Lambda, or the local executor): serde's words name the
+/// field and what was expected.
+pub fn input_mismatch(error: &dyn std::fmt::Display) -> String {
+    format!(
+        "the step's input does not match its contract: {error}; check the state machine's \
+         Parameters for this state"
+    )
+}

@@ -4,14 +4,14 @@
 //! `adsctl token status|refresh`), the steps (`adsctl collect`, `decide`, `apply`, `undo`,
 //! `report`, and `actions` to read the action log), the LinkedIn simulator (`adsctl sim
 //! serve`), the benchmarks (`adsctl bench client|collect|query|policy`) and any ASL file on
-//! the local executor with mocked Tasks (`adsctl asl run|validate`). Later work adds the
-//! state machines with the real steps (`run`, `demo`) and the commands that operate
-//! executions on AWS.
+//! the local executor with mocked Tasks (`adsctl asl run|validate`), the state machines with
+//! the real steps (`adsctl run`, `executions`, `redrive`, `approve`, `reject`) and the demo
+//! (`adsctl demo`).
 //!
 //! Modules: [`config`] (file, environment and flags, and the local adapters they choose),
 //! [`init`], [`token`], [`collect`], [`pipeline`] (the optimize steps as functions the
 //! commands share), [`decide`], [`apply`], [`actions`], [`report`], [`asl_command`],
-//! [`sim_command`], [`bench`]. This file only parses the command line and dispatches.
+//! [`executions`] (the state machines locally), [`demo`], [`sim_command`], [`bench`]. This file only parses the command line and dispatches.
 
 mod actions;
 mod apply;
@@ -20,6 +20,8 @@ mod bench;
 mod collect;
 mod config;
 mod decide;
+mod demo;
+mod executions;
 mod init;
 mod pipeline;
 mod report;
@@ -66,6 +68,19 @@ enum Command {
     /// Run or validate an ASL state machine on the local executor, with mocked Tasks.
     #[command(subcommand)]
     Asl(asl_command::AslCommand),
+    /// Run a state machine (collect or optimize) with the real steps on this machine.
+    Run(Box<executions::RunArgs>),
+    /// List the executions, or `show NAME` one's history as the console lists it.
+    Executions(Box<executions::ExecutionsArgs>),
+    /// Continue a failed execution from the state that failed.
+    Redrive(Box<executions::RedriveArgs>),
+    /// Approve the actions an execution waits on (by the request's task token).
+    Approve(Box<executions::AnswerArgs>),
+    /// Reject the actions an execution waits on: nothing is applied.
+    Reject(Box<executions::AnswerArgs>),
+    /// The simulator, an account, and days of collect and optimize through the local
+    /// executor, against a twin run with no optimization.
+    Demo(Box<demo::DemoArgs>),
 }
 
 #[tokio::main]
@@ -90,5 +105,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Actions(args) => args.run().await,
         Command::Report(args) => args.run().await,
         Command::Asl(command) => command.run().await,
+        Command::Run(args) => args.run().await,
+        Command::Executions(args) => args.run().await,
+        Command::Redrive(args) => args.run().await,
+        Command::Approve(args) => args.run(true).await,
+        Command::Reject(args) => args.run(false).await,
+        Command::Demo(args) => args.run().await,
     }
 }

@@ -1,5 +1,6 @@
 //! Time for Wait states, retry intervals and timeouts: the [`Clock`] trait, a scaled real
-//! clock for the demo, a virtual clock for tests, and AWS's timestamp format.
+//! clock, a fast-forward clock for the demo (waits skipped, tasks in real time), a virtual
+//! clock for tests, and AWS's timestamp format.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -15,6 +16,12 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
     /// Waits for `duration` of this clock's time.
     async fn sleep(&self, duration: Duration);
+
+    /// Waits out a running task's limit (its `TimeoutSeconds`, or the execution's deadline)
+    /// of `duration` of this clock's time; the task races it. By default a [`Clock::sleep`].
+    async fn limit(&self, duration: Duration) {
+        self.sleep(duration).await;
+    }
 }
 
 /// Real time sped up by a factor: `sleep(d)` sleeps `d / factor` of real time and `now()`
@@ -73,6 +80,61 @@ impl Clock for ScaledClock {
 
     async fn sleep(&self, duration: Duration) {
         tokio::time::sleep(duration.div_f64(self.factor)).await;
+    }
+}
+
+/// Real time with the waits skipped: a Wait state or a retry interval passes at once, the
+/// clock jumping ahead by it, while a running task takes real time against its limits — so
+/// `TimeoutSeconds` means what it says, and a state machine's waits cost nothing. For the
+/// demo and end-to-end runs with the real steps.
+///
+/// Waits of concurrent branches add up rather than overlap, and a branch's wait moves the
+/// time other branches' running tasks see.
+#[derive(Debug)]
+pub struct FastForwardClock {
+    real_origin: Instant,
+    origin: DateTime<Utc>,
+    skipped: Mutex<Duration>,
+}
+
+impl FastForwardClock {
+    /// A clock that reads `start` now.
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        FastForwardClock {
+            real_origin: Instant::now(),
+            origin: start,
+            skipped: Mutex::new(Duration::ZERO),
+        }
+    }
+
+    fn skipped(&self) -> std::sync::MutexGuard<'_, Duration> {
+        // A panic while holding this lock cannot leave a duration inconsistent.
+        self.skipped
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[async_trait]
+impl Clock for FastForwardClock {
+    fn now(&self) -> DateTime<Utc> {
+        let skipped = *self.skipped();
+        add(
+            self.origin,
+            self.real_origin.elapsed().saturating_add(skipped),
+        )
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        {
+            let mut skipped = self.skipped();
+            *skipped = skipped.saturating_add(duration);
+        }
+        tokio::task::yield_now().await;
+    }
+
+    async fn limit(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
     }
 }
 
@@ -172,6 +234,24 @@ pub(crate) fn format_timestamp(time: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[tokio::test]
+    async fn fast_forward_skips_waits_but_limits_take_real_time() {
+        let start = parse_timestamp("2026-09-01T06:00:00Z").unwrap();
+        let clock = FastForwardClock::starting_at(start);
+        let real = Instant::now();
+        clock.sleep(Duration::from_secs(3600)).await;
+        assert!(
+            real.elapsed() < Duration::from_secs(1),
+            "a wait passes at once"
+        );
+        assert!(clock.now() >= start + chrono::Duration::hours(1));
+        clock.limit(Duration::from_millis(30)).await;
+        assert!(
+            real.elapsed() >= Duration::from_millis(30),
+            "a limit is real time"
+        );
+    }
     use super::*;
 
     #[test]

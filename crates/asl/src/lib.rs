@@ -30,7 +30,8 @@
 //! - `retry` — retriers with backoff, catchers.
 //! - [`runner`] — the [`TaskRunner`] port and how a Task's `Resource` names a function.
 //! - [`mock`] — [`MockRunner`], answering Tasks from a mocks file.
-//! - [`clock`] — [`Clock`], [`ScaledClock`] for the demo, [`VirtualClock`] for tests.
+//! - [`clock`] — [`Clock`], [`ScaledClock`], [`FastForwardClock`] for the demo and runs with
+//!   the real steps, [`VirtualClock`] for tests.
 //! - [`history`] — [`HistoryEvent`] and the recorder.
 //! - [`execution`] — [`Execution`] as data: status, history, and the checkpoint it resumes
 //!   and redrives from.
@@ -62,7 +63,7 @@ pub mod runner;
 mod task;
 mod template;
 
-pub use clock::{Clock, ScaledClock, VirtualClock};
+pub use clock::{Clock, FastForwardClock, ScaledClock, VirtualClock};
 pub use definition::{DefinitionError, StateInfo, StateKind, StateMachine};
 pub use errors::Failure;
 pub use execution::{Checkpoint, Execution, PendingCallback, Status};

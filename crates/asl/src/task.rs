@@ -252,7 +252,7 @@ impl Executor<'_> {
             Some(limit) => tokio::select! {
                 biased;
                 returned = self.runner.invoke(call) => Some(returned),
-                () = self.clock.sleep(limit) => None,
+                () = self.clock.limit(limit) => None,
             },
         };
         // A task that answered after its limit by the clock has timed out all the same.

@@ -270,7 +270,7 @@ fn each_definition_names_its_functions_by_placeholder_and_parses_once_substitute
 }
 
 #[test]
-fn every_task_retries_lambda_and_rate_limit_errors_times_out_and_catches_all() {
+fn every_task_retries_lambda_and_rate_limit_errors_times_out_and_all_but_apply_catch_all() {
     for file in ["collect.asl.json", "optimize.asl.json"] {
         let definition: Value = serde_json::from_str(&definition(file)).expect("JSON");
         assert_eq!(definition["QueryLanguage"], "JSONPath", "{file}");
@@ -317,8 +317,16 @@ fn every_task_retries_lambda_and_rate_limit_errors_times_out_and_catches_all() {
             assert!(rate["MaxAttempts"].as_u64() >= Some(3), "{at}");
             assert!(rate["BackoffRate"].as_f64() >= Some(2.0), "{at}");
             assert!(rate["MaxDelaySeconds"].as_u64().is_some(), "{at}");
-            // Everything else is caught, keeping the state's input beside the error
+            // Everything else is caught, keeping the state's input beside the error — but
+            // for apply, which fails the execution where it stands so a redrive reruns it
             let catch = task["Catch"].as_array().cloned().unwrap_or_default();
+            if name == "Apply actions" {
+                assert!(
+                    catch.is_empty(),
+                    "{at}: a Catch would stop redrive rerunning apply"
+                );
+                continue;
+            }
             let all = catch
                 .iter()
                 .find(|c| c["ErrorEquals"] == json!(["States.ALL"]))
@@ -599,36 +607,39 @@ async fn optimize_without_a_mode_or_policy_runs_apply_as_a_dry_run() {
 }
 
 #[tokio::test]
-async fn a_failed_apply_is_reported_and_fails_the_execution_with_its_error() {
-    // GIVEN apply failing with its stable name
+async fn a_failed_apply_fails_the_execution_there_and_a_redrive_reruns_only_apply() {
+    // GIVEN apply failing with its stable name, then succeeding
     let machine = machine("optimize.asl.json");
     let cause = "1 of 2 actions failed on LinkedIn: a2 (500)";
     let runner = optimize_mocks("daily-3", 2)
-        .with("apply", [throws("Apply.ActionsFailed", cause)])
+        .with(
+            "apply",
+            [
+                throws("Apply.ActionsFailed", cause),
+                returns(applied("daily-3", "auto")),
+            ],
+        )
         .with("report", [returns(reported("2026-09-01"))]);
     let clock = clock();
-    let execution = Executor::new(&machine, &runner, &clock)
-        .start("daily-3", optimize_input("auto"))
-        .await;
-    // THEN apply ran once (an action failure is not retried), then the failure report
-    assert_eq!(
-        called(&runner)[4..],
-        ["decide", "apply", "report"].map(String::from)
-    );
-    assert_eq!(
-        inputs(&runner, "report"),
-        [json!({"accountId": "500000001", "asOf": "2026-09-01",
-                "error": {"Error": "Apply.ActionsFailed", "Cause": cause}})]
-    );
-    // AND the execution failed with apply's error and cause
+    let executor = Executor::new(&machine, &runner, &clock);
+    let execution = executor.start("daily-3", optimize_input("auto")).await;
+    // THEN apply ran once (an action failure is not retried) and the execution failed
+    // there, with apply's error and cause
+    assert_eq!(called(&runner)[4..], ["decide", "apply"].map(String::from));
     assert_eq!(execution.status, Status::Failed);
     assert_eq!(execution.error.as_deref(), Some("Apply.ActionsFailed"));
     assert_eq!(execution.cause.as_deref(), Some(cause));
-    let states = entered(&execution);
+    assert_eq!(entered(&execution).last(), Some(&"Apply actions"));
+    // WHEN it is redriven
+    let redriven = executor.redrive(execution).await.expect("redrivable");
+    // THEN apply runs again with the same decisions, then the report; nothing before it
+    assert_eq!(redriven.status, Status::Succeeded);
     assert_eq!(
-        states[states.len() - 3..],
-        ["Apply actions", "Notify failure", "Optimization failed"]
+        called(&runner)[4..],
+        ["decide", "apply", "apply", "report"].map(String::from)
     );
+    let applies = inputs(&runner, "apply");
+    assert_eq!(applies[0]["decisionsKey"], applies[1]["decisionsKey"]);
 }
 
 #[tokio::test]

@@ -99,10 +99,7 @@ fn input<I: DeserializeOwned>(payload: serde_json::Value) -> Result<I, Diagnosti
         tracing::error!(error_type = INPUT_INVALID, %error, "step input rejected");
         Diagnostic {
             error_type: INPUT_INVALID.to_owned(),
-            error_message: format!(
-                "the step's input does not match its contract: {error}; check the state \
-                 machine's Parameters for this state"
-            ),
+            error_message: ads::error_names::input_mismatch(&error),
         }
     })
 }

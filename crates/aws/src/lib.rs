@@ -19,6 +19,8 @@
 //! - [`lambda`]: [`sdk_config`], [`required_env`] and [`run_step`]: JSON logs, the event
 //!   payload into the step's input type, and a step error into a Lambda error whose
 //!   `errorType` is the error's stable name ([`ads::error_names`]).
+//! - `sfn` (feature `sfn`, for `adsctl`): `StepFunctions`, the deployed state machine's
+//!   executions started, read, redriven and their waiting tasks answered; tokens never shown.
 //! - `service_error` (private): how an SDK error becomes a [`ads::PortError`], the same way
 //!   for every service: missing → `NotFound`; denied, unauthenticated or malformed →
 //!   `Refused` (naming the IAM action the function's role needs); anything else →
@@ -29,9 +31,9 @@
 //! guarantee it. The adapters here keep the same rule for their own errors.
 //!
 //! Deliberately not here: retries beyond the SDK's own standard retry policy (Step
-//! Functions' `Retry` owns the rest), Step Functions (it arrives with the orchestration
-//! issue), and any choice of bucket, workgroup, namespace or secret name —
-//! those come from the environment the CDK stack sets, read with [`required_env`].
+//! Functions' `Retry` owns the rest), and any choice of bucket, workgroup, namespace or
+//! secret name — those come from the environment the CDK stack sets, read with
+//! [`required_env`].
 
 pub mod athena;
 pub mod lambda;
@@ -39,6 +41,8 @@ pub mod metrics;
 pub mod s3;
 pub mod secrets;
 mod service_error;
+#[cfg(feature = "sfn")]
+pub mod sfn;
 pub mod sns;
 
 pub use athena::AthenaQueryEngine;

@@ -127,6 +127,13 @@ pub struct Bayes {
     /// Move budget only when the posterior probability that the receiving campaign's cost
     /// per conversion beats the donor's reaches this.
     pub budget_confidence: f64,
+    /// Resume a creative the optimizer paused when its rate before the pause beats what the
+    /// campaign's best delivers now (fatigue wears the active ones; a paused one keeps its
+    /// rate) by `pause_margin` with `pause_confidence`. Creatives paused by anyone else are
+    /// never resumed.
+    pub resume_paused: bool,
+    /// A creative stays paused at least this many days before it may be resumed.
+    pub resume_after_days: u32,
 }
 
 impl Default for Bayes {
@@ -135,7 +142,7 @@ impl Default for Bayes {
             window_days: 28,
             min_impressions: 1_000,
             pause_margin: 0.10,
-            pause_confidence: 0.80,
+            pause_confidence: 0.70,
             variation_confidence: 0.95,
             lag_completeness: vec![0.5, 0.62, 0.72, 0.79, 0.84, 0.88, 0.91],
             lag_min_completeness: 0.5,
@@ -146,6 +153,8 @@ impl Default for Bayes {
             bid_step_percent: 10.0,
             budget_shift_percent: 20.0,
             budget_confidence: 0.90,
+            resume_paused: true,
+            resume_after_days: 7,
         }
     }
 }
@@ -440,7 +449,12 @@ impl Bayes {
             0.0,
             90.0,
         )?;
-        fraction("bayes.budget_confidence", self.budget_confidence, 0.5, 1.0)
+        fraction("bayes.budget_confidence", self.budget_confidence, 0.5, 1.0)?;
+        at_least(
+            "bayes.resume_after_days",
+            self.resume_after_days.into(),
+            1,
+        )
     }
 }
 

@@ -45,13 +45,20 @@
 //! `budget_confidence` → lower by it (cheaper clicks for the same budget). Steps are kept
 //! within `max_bid_change_percent`.
 //!
-//! Never resumes (a paused loser that comes back is a flip-flop) and never touches a
-//! campaign that is not ACTIVE.
+//! **Resumes** (`resume_paused`): fatigue wears the active creatives while a paused one
+//! keeps the rate it had. A creative *the optimizer* paused (the action log's latest
+//! applied status change on it is a pause) at least `resume_after_days` ago is resumed
+//! when its CTR over its last `fatigue_recent_days` served days × its conversions per click
+//! beats what the campaign's best delivers now (its recent CTR) by `pause_margin` with
+//! `pause_confidence`; at most one per campaign per run. A creative paused by anyone else
+//! is never resumed, and the wait keeps a pause, resume and pause a week apart at least.
+//!
+//! Never touches a campaign that is not ACTIVE.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ads::decision::Action;
-use ads::{AdCopy, CostType, CreativeId};
+use ads::decision::{Action, ActionKind, LogEntry, Outcome};
+use ads::{AdCopy, CostType, CreativeId, CreativeStatus};
 use chrono::{Days, NaiveDate};
 use policy::{Bayes, Guardrails};
 use rust_decimal::Decimal;
@@ -85,6 +92,7 @@ const BUDGET_LIMITED: f64 = 0.9;
 pub(crate) fn decide(
     account: &Account,
     copies: &BTreeMap<CreativeId, AdCopy>,
+    log: &[LogEntry],
     settings: &Bayes,
     guardrails: &Guardrails,
     proposer: Proposer,
@@ -130,9 +138,13 @@ pub(crate) fn decide(
         ctr: ctr_prior,
         cvr: cvr_prior,
     };
+    let own_pauses = own_pauses(log);
     for campaign in account.campaigns.values().filter(|c| c.is_active()) {
         let judged = Judged::new(campaign, &stats, &priors, settings, &window, proposer);
         judged.propose(settings, copies, proposer, &mut plan, &mut notes);
+        if settings.resume_paused {
+            judged.propose_resume(&own_pauses, &priors, &stats, &window, proposer, &mut plan);
+        }
     }
     campaigns(account, &stats, settings, guardrails, proposer, &mut plan);
     (plan.into_actions(), notes)
@@ -477,6 +489,80 @@ impl<'a> Judged<'a> {
         plan.variations.push((standing.prob_best, action));
     }
 
+    /// The paused creative (the optimizer's own, paused long enough) most likely to beat
+    /// what the best active one delivers now, when that is likely enough.
+    fn propose_resume(
+        &self,
+        own_pauses: &BTreeMap<CreativeId, NaiveDate>,
+        priors: &Priors,
+        stats: &BTreeMap<CreativeId, Stats>,
+        window: &Window,
+        proposer: Proposer,
+        plan: &mut Plan,
+    ) {
+        let settings = window.settings;
+        let Some(best) = self.arms.get(self.best) else {
+            return;
+        };
+        let unit = self.impressions_per_dollar.unwrap_or(1.0);
+        let best_now = if best.stats.recent_impressions > 0.0 {
+            priors
+                .ctr
+                .posterior(best.stats.recent_clicks, best.stats.recent_impressions)
+        } else {
+            best.ctr
+        };
+        let best_now = best_now.log().times(best.cvr.log()).scaled(unit);
+        let resumable = self.campaign.creatives.values().filter(|c| {
+            c.status == Some(CreativeStatus::Paused)
+                && own_pauses.get(&c.id).is_some_and(|paused| {
+                    (window.as_of - *paused).num_days() >= i64::from(settings.resume_after_days)
+                })
+        });
+        let mut candidate: Option<(f64, CreativeId, Beta, Stats)> = None;
+        for creative in resumable {
+            let s = stats.get(&creative.id).copied().unwrap_or_default();
+            let (clicks, impressions) = last_served(creative, window);
+            if impressions < settings.min_impressions as f64 {
+                continue;
+            }
+            let ctr = priors.ctr.posterior(clicks, impressions);
+            let value = ctr
+                .log()
+                .times(priors.cvr.posterior(s.used_conversions, s.effective_clicks).log())
+                .scaled(unit);
+            let p = best_now.prob_below(&value, 1.0 / (1.0 + settings.pause_margin));
+            if p >= settings.pause_confidence && candidate.as_ref().is_none_or(|c| p > c.0) {
+                candidate = Some((p, creative.id, ctr, s));
+            }
+        }
+        let Some((p, id, ctr, s)) = candidate else {
+            return;
+        };
+        let reason = format!(
+            "creative {id}, paused by the optimizer, had CTR {} over its last {} served days; \
+             the best active creative of campaign {}, creative {}, has CTR {} now: P(at least \
+             {:.0}% more conversions per dollar than it) {} ≥ {}",
+            ctr_with_interval(&ctr),
+            settings.fatigue_recent_days,
+            self.campaign.id,
+            best.id,
+            percent(recent_ctr(&best.stats)),
+            settings.pause_margin * 100.0,
+            chance(p),
+            chance(settings.pause_confidence),
+        );
+        let evidence = evidence(&[
+            ("ctrBeforePause", ctr.mean()),
+            ("bestRecentCtr", recent_ctr(&best.stats)),
+            ("probBetter", p),
+            ("impressions", s.impressions),
+            ("conversions", s.conversions),
+        ]);
+        plan.resumes
+            .push(proposer.resume(self.campaign.id, id, reason, evidence));
+    }
+
     fn pause(&self, i: usize, reason: String, proposer: Proposer) -> Action {
         proposer.pause(self.campaign.id, self.arms[i].id, reason, self.evidence(i))
     }
@@ -638,11 +724,57 @@ fn ctr_with_interval(ctr: &Beta) -> String {
     )
 }
 
+/// The creatives whose latest applied pause or resume in `log` (oldest first) is a pause
+/// by the optimizer, with the day of that pause.
+fn own_pauses(log: &[LogEntry]) -> BTreeMap<CreativeId, NaiveDate> {
+    let mut paused = BTreeMap::new();
+    for entry in log.iter().filter(|e| e.outcome == Outcome::Applied) {
+        let Some(creative) = entry.action.creative_id else {
+            continue;
+        };
+        match entry.action.kind {
+            ActionKind::Pause => {
+                paused.insert(creative, entry.at.date_naive());
+            }
+            ActionKind::Resume => {
+                paused.remove(&creative);
+            }
+            _ => {}
+        }
+    }
+    paused
+}
+
+/// Clicks and impressions of `creative`'s last `fatigue_recent_days` days with impressions
+/// in the window: the rate it had when it stopped serving.
+fn last_served(creative: &Creative, window: &Window) -> (f64, f64) {
+    creative
+        .window(window.from)
+        .iter()
+        .rev()
+        .filter(|d| d.impressions > 0)
+        .take(window.settings.fatigue_recent_days as usize)
+        .fold((0.0, 0.0), |(clicks, impressions), d| {
+            (clicks + d.clicks as f64, impressions + d.impressions as f64)
+        })
+}
+
+/// CTR over the recent days (0 without impressions).
+fn recent_ctr(stats: &Stats) -> f64 {
+    if stats.recent_impressions > 0.0 {
+        stats.recent_clicks / stats.recent_impressions
+    } else {
+        0.0
+    }
+}
+
 /// The actions by priority group.
 #[derive(Default)]
 struct Plan {
     /// Pauses with their expected loss (worst first).
     pauses: Vec<(f64, Action)>,
+    /// Resumes of paused creatives that beat the active best now.
+    resumes: Vec<Action>,
     /// Budget moves, in order (the cut before the raise).
     budgets: Vec<Action>,
     /// Bid changes.
@@ -660,6 +792,7 @@ impl Plan {
         self.pauses.sort_by(|a, b| b.0.total_cmp(&a.0));
         self.variations.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut actions: Vec<Action> = self.pauses.into_iter().map(|(_, a)| a).collect();
+        actions.extend(self.resumes);
         actions.extend(self.budgets);
         actions.extend(self.bids);
         actions.extend(self.variations.into_iter().map(|(_, a)| a));

@@ -176,12 +176,7 @@ pub async fn run(input: Input, ports: Ports<'_>) -> Result<Output, Error> {
     } else {
         BTreeMap::new()
     };
-    let log = action_log::read_recent(
-        store,
-        input.as_of,
-        policy.guardrails.cooldown_days.saturating_add(1),
-    )
-    .await?;
+    let log = action_log::read_recent(store, input.as_of, log_days(&policy)).await?;
 
     let (actions, decided_notes) =
         decide(&rows, &copies, &log, &policy, valid.account, input.as_of);
@@ -220,9 +215,20 @@ pub async fn run(input: Input, ports: Ports<'_>) -> Result<Output, Error> {
     Ok(output)
 }
 
+/// Days of the action log decide reads: the cool-down's, and in bayes mode with resuming on
+/// the rate window's (which creatives the optimizer itself paused).
+fn log_days(policy: &Policy) -> u32 {
+    let cooldown = policy.guardrails.cooldown_days.saturating_add(1);
+    if policy.mode == Mode::Bayes && policy.bayes.resume_paused {
+        cooldown.max(policy.bayes.window_days.saturating_add(1))
+    } else {
+        cooldown
+    }
+}
+
 /// The decision itself, without I/O: `rows` of the `decision_series` result (rows on or
 /// after `as_of` are ignored), the ad `copies` by creative (for variations), the action
-/// `log` of the last `cooldown_days` at least, the `policy`. Returns every action in
+/// `log` (the cool-down's days, and the rate window's when bayes may resume), the `policy`. Returns every action in
 /// priority order — pauses worst first, budget moves, bids, variations — each already
 /// screened by the guardrails (a blocked action carries [`Action::blocked`]), and notes for
 /// the report. Deterministic: the same arguments give the same actions and ids.
@@ -237,7 +243,14 @@ pub fn decide(
     let view = Account::from_rows(rows, as_of);
     let proposer = Proposer { account, as_of };
     let (mut actions, mut notes) = match policy.mode {
-        Mode::Bayes => bayes::decide(&view, copies, &policy.bayes, &policy.guardrails, proposer),
+        Mode::Bayes => bayes::decide(
+            &view,
+            copies,
+            log,
+            &policy.bayes,
+            &policy.guardrails,
+            proposer,
+        ),
         Mode::Rules => rules::decide(&view, copies, &policy.rules, proposer),
     };
     if policy.guardrails.monthly_spend_cap.is_some()

@@ -883,3 +883,70 @@ async fn a_missing_result_is_invalid_input_and_a_failing_store_is_store_failed()
         .unwrap_err();
     assert_eq!(error.name(), "Store.Failed");
 }
+
+/// Creative 1 active and worn from 1% to 0.4% CTR; creative 2 paused `paused_days_ago`, at
+/// 0.8% over its served days; the log has the optimizer's pause of it when `ours`.
+fn worn_best_and_fresh_paused(paused_days_ago: u64, ours: bool) -> (Vec<Action>, Vec<String>) {
+    let worn = Spec {
+        ctr: (0.010, 0.004),
+        ..spec(7, 1, 0.0, 0.05)
+    };
+    let fresh = Spec {
+        status: CreativeStatus::Paused,
+        ..spec(7, 2, 0.008, 0.05)
+    };
+    let stopped = as_of() - Days::new(paused_days_ago);
+    let mut rows = worn.rows();
+    rows.extend(fresh.rows().into_iter().filter(|r| r.day < stopped));
+    let proposer = Proposer {
+        account: ACCOUNT,
+        as_of: stopped,
+    };
+    let pause = proposer.pause(CampaignId(7), CreativeId(2), "test".into(), BTreeMap::new());
+    let log: Vec<LogEntry> = if ours {
+        vec![applied(pause, paused_days_ago)]
+    } else {
+        Vec::new()
+    };
+    decide(
+        &rows,
+        &BTreeMap::new(),
+        &log,
+        &Policy::default(),
+        ACCOUNT,
+        as_of(),
+    )
+}
+
+#[test]
+fn a_creative_the_optimizer_paused_is_resumed_when_it_beats_the_worn_best() {
+    // GIVEN the optimizer paused creative 2 ten days ago, and the active one has worn down
+    let (actions, _) = worn_best_and_fresh_paused(10, true);
+    // THEN creative 2 is resumed, saying why, with the evidence
+    let resumes = of_kind(&actions, ActionKind::Resume);
+    assert_eq!(resumes.len(), 1, "{actions:#?}");
+    let resume = resumes[0];
+    assert_eq!(resume.creative_id, Some(CreativeId(2)));
+    assert!(resume.blocked.is_none(), "{resume:#?}");
+    assert!(
+        resume.reason.contains("paused by the optimizer"),
+        "{}",
+        resume.reason
+    );
+    assert!(resume.evidence["probBetter"] >= Policy::default().bayes.pause_confidence);
+}
+
+#[test]
+fn creatives_paused_by_a_person_or_paused_recently_stay_paused() {
+    // GIVEN the same campaign, with creative 2 paused by someone else
+    let (by_a_person, _) = worn_best_and_fresh_paused(10, false);
+    // OR paused by the optimizer fewer than resume_after_days ago
+    let (recently, _) = worn_best_and_fresh_paused(4, true);
+    // THEN nothing is resumed
+    for actions in [by_a_person, recently] {
+        assert!(
+            of_kind(&actions, ActionKind::Resume).is_empty(),
+            "{actions:#?}"
+        );
+    }
+}

@@ -20,12 +20,14 @@ mod contender;
 mod oracle;
 mod scorecard;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
+use policy::Policy;
 
 pub use contender::Contender;
 use scorecard::RunScore;
@@ -57,10 +59,14 @@ pub struct PolicyBench {
     /// Simulations run at once.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
+    /// A policy file (TOML or JSON) for the bayes contender and for the oracle's bid, budget
+    /// and variation moves [default: the default policy].
+    #[arg(long)]
+    policy: Option<std::path::PathBuf>,
 }
 
 /// One simulation to run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Job {
     /// The contender.
     pub contender: Contender,
@@ -74,14 +80,18 @@ pub struct Job {
     pub campaigns: u32,
     /// Creatives per campaign.
     pub creatives: u32,
+    /// The bayes contender's policy.
+    pub policy: Arc<Policy>,
 }
 
 impl PolicyBench {
     /// Runs every contender on every seed and prints the table.
     pub async fn run(self) -> anyhow::Result<()> {
         let contenders = self.only.clone().unwrap_or_else(|| Contender::ALL.to_vec());
+        let policy = Arc::new(crate::pipeline::read_policy(self.policy.as_deref())?);
         let jobs: Vec<Job> = (0..self.runs)
             .flat_map(|i| {
+                let policy = &policy;
                 contenders.iter().map(move |contender| Job {
                     contender: *contender,
                     seed: self.seed + u64::from(i),
@@ -89,6 +99,7 @@ impl PolicyBench {
                     lag_days: self.lag_days,
                     campaigns: self.campaigns,
                     creatives: self.creatives,
+                    policy: Arc::clone(policy),
                 })
             })
             .collect();

@@ -86,7 +86,7 @@ pub async fn simulate(job: Job) -> anyhow::Result<RunScore> {
         let today = running.admin().advance(1).await?.today;
         let now = today.and_hms_opt(6, 0, 0).context("a morning")?.and_utc();
         let truth = running.admin().truth_creatives().await?;
-        market.act(job.contender, day, now, &truth).await?;
+        market.act(&job, day, now, &truth).await?;
         snapshots.push((today, truth));
     }
     let last_day = first_day + Days::new(u64::from(job.days) - 1);
@@ -138,15 +138,15 @@ impl Market {
     /// The contender's move on the morning of `now` (day number `day` of the run).
     async fn act(
         &self,
-        contender: Contender,
+        job: &Job,
         day: u32,
         now: DateTime<Utc>,
         truth: &[CreativeTruth],
     ) -> anyhow::Result<()> {
-        match contender {
+        match job.contender {
             Contender::None => Ok(()),
             Contender::Rules => self.optimize(&Policy::seed_rules(), now).await,
-            Contender::Bayes => self.optimize(&Policy::default(), now).await,
+            Contender::Bayes => self.optimize(&job.policy, now).await,
             Contender::AbTest if day == AB_TEST_DAYS => {
                 self.refresh_token(now).await?;
                 let result_key = self.collect_and_query(AB_TEST_DAYS, now).await?;
@@ -154,7 +154,7 @@ impl Market {
                 self.apply_own(actions, now).await
             }
             Contender::AbTest => Ok(()),
-            Contender::Oracle => self.oracle(truth, now).await,
+            Contender::Oracle => self.oracle(&job.policy, truth, now).await,
         }
     }
 
@@ -254,8 +254,13 @@ impl Market {
 
     /// The oracle's morning (see [`super::oracle`]): bayes's bid, budget and variation
     /// moves, and the choice among existing creatives made from the truth.
-    async fn oracle(&self, truth: &[CreativeTruth], now: DateTime<Utc>) -> anyhow::Result<()> {
-        let key = self.decide(&Policy::default(), now).await?;
+    async fn oracle(
+        &self,
+        policy: &Policy,
+        truth: &[CreativeTruth],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let key = self.decide(policy, now).await?;
         let decided: Decisions = serde_json::from_slice(&self.store.get(&key).await?)?;
         let mut actions = super::oracle::creative_choice(self.account, now.date_naive(), truth);
         actions.extend(decided.actions.into_iter().filter(|a| {
