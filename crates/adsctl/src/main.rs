@@ -11,11 +11,14 @@
 //! Modules: [`config`] (file, environment and flags, and the local adapters they choose),
 //! [`init`], [`token`], [`collect`], [`pipeline`] (the optimize steps as functions the
 //! commands share), [`decide`], [`apply`], [`actions`], [`report`], [`asl_command`],
-//! [`executions`] (the state machines locally), [`demo`], [`sim_command`], [`bench`]. This file only parses the command line and dispatches.
+//! [`executions`] (the state machines locally), [`aws_executions`] (the same commands with
+//! `--aws`: the deployed state machines through Step Functions), [`demo`], [`sim_command`],
+//! [`bench`]. This file only parses the command line and dispatches.
 
 mod actions;
 mod apply;
 mod asl_command;
+mod aws_executions;
 mod bench;
 mod collect;
 mod config;
@@ -68,7 +71,8 @@ enum Command {
     /// Run or validate an ASL state machine on the local executor, with mocked Tasks.
     #[command(subcommand)]
     Asl(asl_command::AslCommand),
-    /// Run a state machine (collect or optimize) with the real steps on this machine.
+    /// Run a state machine (collect or optimize) with the real steps on this machine, or
+    /// start it in AWS (--aws).
     Run(Box<executions::RunArgs>),
     /// List the executions, or `show NAME` one's history as the console lists it.
     Executions(Box<executions::ExecutionsArgs>),

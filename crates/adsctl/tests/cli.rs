@@ -123,3 +123,66 @@ fn asl_run_answers_tasks_from_mocks_and_prints_one_json_object() {
     assert_eq!(failed["status"], "FAILED", "{failed}");
     assert_eq!(failed["error"], "Input.Invalid", "{failed}");
 }
+
+#[test]
+fn demo_runs_the_state_machines_and_leaves_executions_to_inspect() {
+    // GIVEN a fresh directory
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let data_arg = data.to_str().unwrap();
+    // WHEN the demo runs three days
+    let demo = adsctl(
+        dir.path(),
+        &[],
+        &["demo", "--days", "3", "--data-dir", data_arg],
+    );
+    // THEN it prints both runs and the latest report, which exists
+    assert!(demo.status.success(), "{demo:?}");
+    let stdout = String::from_utf8_lossy(&demo.stdout);
+    assert!(stdout.contains("| optimized"), "{stdout}");
+    assert!(stdout.contains("| twin, no optimization"), "{stdout}");
+    let report = stdout
+        .split("latest report: ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect("the report's path");
+    assert!(std::path::Path::new(report).exists(), "{report}");
+    // AND every execution succeeded: four collects and one optimize a day
+    let list = adsctl(dir.path(), &[], &["executions", "--data-dir", data_arg]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    let rows: Vec<&str> = listed.lines().skip(1).collect();
+    assert_eq!(rows.len(), 15, "{listed}");
+    assert!(rows.iter().all(|r| r.contains("SUCCEEDED")), "{listed}");
+    // AND an optimize execution's history shows the approval and apply, as the console would
+    let optimize = rows
+        .iter()
+        .find(|r| r.starts_with("optimize-"))
+        .and_then(|r| r.split_whitespace().next())
+        .expect("an optimize execution");
+    let show = adsctl(
+        dir.path(),
+        &[],
+        &["executions", "show", optimize, "--data-dir", data_arg],
+    );
+    let history = String::from_utf8_lossy(&show.stdout);
+    for expected in [
+        "ExecutionStarted",
+        "Decide actions",
+        "Apply actions",
+        "ExecutionSucceeded",
+    ] {
+        assert!(history.contains(expected), "{expected}: {history}");
+    }
+    // AND a directory the demo did not make is refused, untouched
+    let other = dir.path().join("mine");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("keep.txt"), "mine").unwrap();
+    let refused = adsctl(
+        dir.path(),
+        &[],
+        &["demo", "--days", "1", "--data-dir", other.to_str().unwrap()],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--data-dir"));
+    assert!(other.join("keep.txt").exists());
+}

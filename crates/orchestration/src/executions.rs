@@ -120,7 +120,7 @@ impl<'a> Executions<'a> {
                 all.push((machine, self.load(machine, name).await?));
             }
         }
-        all.sort_by(|a, b| b.1.start_date.cmp(&a.1.start_date));
+        all.sort_by_key(|(_, execution)| std::cmp::Reverse(execution.start_date));
         Ok(all)
     }
 
@@ -147,4 +147,62 @@ impl<'a> Executions<'a> {
 pub fn token_tail(token: &str) -> String {
     let chars: Vec<char> = token.chars().collect();
     chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn execution(name: &str, started: &str) -> Execution {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "executionArn": format!("arn:local:{name}"), "machine": "optimize",
+            "status": "SUCCEEDED", "input": {}, "output": {}, "error": null, "cause": null,
+            "startDate": started, "stopDate": started, "redriveCount": 0, "redriveDate": null,
+            "history": []
+        }))
+        .expect("an execution")
+    }
+
+    #[tokio::test]
+    async fn executions_are_kept_by_machine_and_name_and_listed_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = local::DirStore::new(dir.path());
+        let executions = Executions::new(&store);
+        let older = execution("daily-1", "2026-09-01T06:00:00Z");
+        let newer = execution("daily-2", "2026-09-02T06:00:00Z");
+        executions.save(Machine::Optimize, &older).await.unwrap();
+        executions.save(Machine::Collect, &newer).await.unwrap();
+        assert!(store.get("executions/optimize/daily-1.json").await.is_ok());
+        let (machine, found) = executions.find("daily-2").await.unwrap();
+        assert_eq!(
+            (machine, found.name.as_str()),
+            (Machine::Collect, "daily-2")
+        );
+        let names: Vec<String> = executions
+            .list()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(_, e)| e.name)
+            .collect();
+        assert_eq!(names, ["daily-2", "daily-1"]);
+        assert!(matches!(
+            executions.find("nope").await,
+            Err(ExecutionsError::NotFound { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_token_is_named_by_its_last_four_characters_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = local::DirStore::new(dir.path());
+        let token = "secret-approval-token-1a2b";
+        let error = Executions::new(&store)
+            .waiting_for(token)
+            .await
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("…1a2b"), "{message}");
+        assert!(!message.contains(token), "{message}");
+    }
 }

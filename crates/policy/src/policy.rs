@@ -450,11 +450,7 @@ impl Bayes {
             90.0,
         )?;
         fraction("bayes.budget_confidence", self.budget_confidence, 0.5, 1.0)?;
-        at_least(
-            "bayes.resume_after_days",
-            self.resume_after_days.into(),
-            1,
-        )
+        at_least("bayes.resume_after_days", self.resume_after_days.into(), 1)
     }
 }
 

@@ -529,7 +529,12 @@ impl<'a> Judged<'a> {
             let ctr = priors.ctr.posterior(clicks, impressions);
             let value = ctr
                 .log()
-                .times(priors.cvr.posterior(s.used_conversions, s.effective_clicks).log())
+                .times(
+                    priors
+                        .cvr
+                        .posterior(s.used_conversions, s.effective_clicks)
+                        .log(),
+                )
                 .scaled(unit);
             let p = best_now.prob_below(&value, 1.0 / (1.0 + settings.pause_margin));
             if p >= settings.pause_confidence && candidate.as_ref().is_none_or(|c| p > c.0) {
