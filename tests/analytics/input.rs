@@ -47,6 +47,7 @@ async fn bad_query_input_is_invalid_and_starts_nothing() {
             start_athena_query::Input {
                 query: query.to_owned(),
                 params,
+                window: None,
             },
             &w.engine,
         )
@@ -85,6 +86,7 @@ async fn a_query_the_engine_cannot_run_is_query_failed_with_its_reason() {
             start_athena_query::Input {
                 query: "decision_input".to_owned(),
                 params,
+                window: None,
             },
             &w.engine,
         )

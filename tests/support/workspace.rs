@@ -72,6 +72,7 @@ impl Workspace {
             start_athena_query::Input {
                 query: query.to_owned(),
                 params,
+                window: None,
             },
             &engine,
         )

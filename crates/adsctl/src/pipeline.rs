@@ -47,6 +47,7 @@ pub async fn decision_query(
                 "start_date": first.to_string(),
                 "end_date": last.to_string(),
             }))?,
+            window: None,
         },
         &engine,
     )

@@ -545,7 +545,8 @@ async fn optimize_in_auto_mode_polls_until_done_then_decides_applies_and_reports
     assert_eq!(
         inputs(&runner, "start-athena-query"),
         [json!({"query": "decision_series",
-                "params": {"account_id": "500000001", "start_date": "2026-08-04", "end_date": "2026-08-31"}})]
+                "params": {"account_id": "500000001", "start_date": "2026-08-04", "end_date": "2026-08-31"},
+                "window": {"asOf": "2026-09-01", "days": 31}})]
     );
     assert_eq!(
         inputs(&runner, "poll-results"),
@@ -604,6 +605,29 @@ async fn optimize_without_a_mode_or_policy_runs_apply_as_a_dry_run() {
         inputs(&runner, "decide")[0]["policyKey"],
         "policies/cautious.toml"
     );
+}
+
+#[tokio::test]
+async fn a_scheduled_optimize_with_only_an_account_decides_for_its_start_day() {
+    // GIVEN the input a schedule sends: the account (and a mode), no day, no window
+    let machine = machine("optimize.asl.json");
+    let runner = optimize_mocks("scheduled", 0)
+        .with("apply", [returns(applied("scheduled", "dry-run"))])
+        .with("report", [returns(reported("2026-09-01"))]);
+    let clock = clock();
+    let input = json!({"accountId": "500000001", "mode": "dry-run"});
+    let execution = Executor::new(&machine, &runner, &clock)
+        .start("scheduled", input)
+        .await;
+    // THEN the query covers the 31 days before the execution's start day, which is asOf
+    assert_eq!(execution.status, Status::Succeeded, "{:?}", execution.cause);
+    assert_eq!(
+        inputs(&runner, "start-athena-query")[0],
+        json!({"query": "decision_series",
+               "params": {"account_id": "500000001", "start_date": null, "end_date": null},
+               "window": {"asOf": "2026-09-01", "days": 31}})
+    );
+    assert_eq!(inputs(&runner, "decide")[0]["asOf"], "2026-09-01");
 }
 
 #[tokio::test]

@@ -15,7 +15,8 @@
 //!
 //! Reading order:
 //! - this file: [`Input`] (with [`StepFailure`] and [`ApprovalRequest`]), [`Output`],
-//!   [`Error`], [`Ports`] and [`run`].
+//!   [`Error`], [`Ports`] and [`run`]; [`event`]: the Lambda's payload, which may also be a
+//!   failed execution's EventBridge status change, as a failure report's [`Input`].
 //! - [`sources`]: reading the decisions file, the series, the day's action log and the
 //!   creatives' ad copy from the store.
 //! - [`series`] and [`credible`]: the decision_series CSV, and the Beta credible interval
@@ -37,6 +38,7 @@
 pub mod channels;
 pub mod charts;
 pub mod credible;
+pub mod event;
 pub mod html;
 pub mod markdown;
 pub mod model;

@@ -1,5 +1,6 @@
 //! The report Lambda: wiring only. Builds the S3 store, the secret store and the SNS
-//! notifier once, and runs [`report::run`] per event.
+//! notifier once, and runs [`report::run`] per event (a step input, or a failed execution's
+//! status change event: [`report::event`]).
 //!
 //! Environment (set by the CDK stack): `BUCKET` (the data bucket), `REPORT_TOPIC_ARN`
 //! (optional: the SNS topic notices are published to), `LINKEDIN_SECRET_NAME` (default
@@ -17,7 +18,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .map(|topic| aws::SnsNotifier::from_config(&config, topic));
     let secret_name = linkedin::secret::secret_name(|name| std::env::var(name).ok());
     let (store, secrets, sns, secret_name) = (&store, &secrets, &sns, &secret_name);
-    aws::run_step(move |input: report::Input| async move {
+    aws::run_step(move |payload: serde_json::Value| async move {
+        // A step input, or the status change event of an execution no Catch reported.
+        let input = report::event::input_from_event(payload)?;
         // Read per event, so a webhook added to the secret applies without a redeploy. A
         // secret that cannot be read must not stop a failure report from going out by SNS.
         let webhook = report::channels::webhook_from_secret(secrets, secret_name)

@@ -19,6 +19,7 @@
 use ads::error_names::{self, StepError};
 use ads::{QueryEngine, QueryRequest};
 use catalog::{Catalog, CatalogError, ParamError, Query};
+use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -36,7 +37,25 @@ pub struct Input {
     /// other is accepted. Absent means none (for a query that declares none).
     #[serde(default)]
     pub params: Map<String, Value>,
+    /// A window of whole days before `asOf`, for a scheduled run that cannot do date
+    /// arithmetic (Step Functions has none): it fills `start_date` (`asOf` − `days`) and
+    /// `end_date` (`asOf` − 1) where `params` leaves them out or null.
+    #[serde(default)]
+    pub window: Option<Window>,
 }
+
+/// The `days` days before `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Window {
+    /// The day the window ends before (`YYYY-MM-DD`).
+    pub as_of: NaiveDate,
+    /// How many days, 1–366.
+    pub days: u32,
+}
+
+/// The longest window, a leap year.
+const MAX_WINDOW_DAYS: u32 = 366;
 
 /// The started query, for poll-results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +73,9 @@ pub enum Error {
     /// No query has the name given (`Input.Invalid`); nothing was started.
     #[error("input query: {0}")]
     UnknownQuery(CatalogError),
+    /// The window is not 1–366 days (`Input.Invalid`); nothing was started.
+    #[error("input window.days: {0} is not within 1–366; give the number of days before asOf")]
+    InvalidWindow(u32),
     /// A parameter is missing, extra, of the wrong type or out of range (`Input.Invalid`);
     /// the message names the query, the parameter and what it must be. Nothing was started.
     #[error("input params: {0}")]
@@ -71,7 +93,9 @@ pub enum Error {
 impl StepError for Error {
     fn name(&self) -> &'static str {
         match self {
-            Error::UnknownQuery(_) | Error::InvalidParams(_) => error_names::INPUT_INVALID,
+            Error::UnknownQuery(_) | Error::InvalidParams(_) | Error::InvalidWindow(_) => {
+                error_names::INPUT_INVALID
+            }
             Error::Failed { .. } => error_names::QUERY_FAILED,
         }
     }
@@ -105,8 +129,32 @@ pub async fn run(input: Input, engine: &dyn QueryEngine) -> Result<Output, Error
 /// The catalog's query named by `input` and its parameters as literals, in `?` order.
 fn bind<'c>(catalog: &'c Catalog, input: &Input) -> Result<(&'c Query, Vec<String>), Error> {
     let query = catalog.query(&input.query).map_err(Error::UnknownQuery)?;
-    let params = query.bind(&input.params).map_err(Error::InvalidParams)?;
+    let params = query
+        .bind(&with_window(&input.params, input.window)?)
+        .map_err(Error::InvalidParams)?;
     Ok((query, params))
+}
+
+/// `params` with `start_date` and `end_date` filled from `window` where absent or null.
+fn with_window(
+    params: &Map<String, Value>,
+    window: Option<Window>,
+) -> Result<Map<String, Value>, Error> {
+    let mut params = params.clone();
+    let Some(window) = window else {
+        return Ok(params);
+    };
+    if !(1..=MAX_WINDOW_DAYS).contains(&window.days) {
+        return Err(Error::InvalidWindow(window.days));
+    }
+    let start = window.as_of - Days::new(u64::from(window.days));
+    let end = window.as_of - Days::new(1);
+    for (name, day) in [("start_date", start), ("end_date", end)] {
+        if params.get(name).is_none_or(Value::is_null) {
+            params.insert(name.to_owned(), Value::String(day.to_string()));
+        }
+    }
+    Ok(params)
 }
 
 #[cfg(test)]
@@ -158,6 +206,46 @@ mod tests {
         let engine = FakeEngine::default();
         let error = run(input, &engine).await.unwrap_err();
         (error, engine.started())
+    }
+
+    #[tokio::test]
+    async fn a_window_fills_the_dates_params_leave_out_or_null_and_never_overrides_one() {
+        // GIVEN a scheduled run's input: the account, the dates null, 31 days before asOf
+        let engine = FakeEngine::default();
+        let mut given = input(
+            "decision_input",
+            json!({ "account_id": "123", "start_date": null }),
+        );
+        given.window = Some(Window {
+            as_of: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            days: 31,
+        });
+        // WHEN it starts
+        run(given.clone(), &engine).await.unwrap();
+        // THEN the dates are the 31 days before asOf (across February's end)
+        assert_eq!(
+            engine.started()[0].params,
+            ["'123'", "'2026-01-29'", "'2026-02-28'"].map(String::from)
+        );
+        // AND a date given in params wins
+        given.params.insert("end_date".into(), json!("2026-02-20"));
+        run(given, &engine).await.unwrap();
+        assert_eq!(engine.started()[1].params[2], "'2026-02-20'");
+    }
+
+    #[tokio::test]
+    async fn a_window_of_no_days_or_over_a_year_is_invalid_input_naming_it() {
+        for days in [0, 367] {
+            let mut given = input("decision_input", json!({ "account_id": "123" }));
+            given.window = Some(Window {
+                as_of: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+                days,
+            });
+            let (error, started) = refused(given).await;
+            assert_eq!(error.name(), "Input.Invalid");
+            assert!(error.to_string().contains("window.days"), "{error}");
+            assert!(started.is_empty());
+        }
     }
 
     #[tokio::test]
