@@ -28,7 +28,6 @@ use aws_sdk_sfn::operation::describe_execution::{DescribeExecutionError, Describ
 use aws_sdk_sfn::operation::get_execution_history::GetExecutionHistoryError;
 use aws_sdk_sfn::operation::list_executions::ListExecutionsError;
 use aws_sdk_sfn::operation::redrive_execution::RedriveExecutionError;
-use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
 use aws_sdk_sfn::operation::start_execution::StartExecutionError;
 use aws_sdk_sfn::types::{ExecutionListItem, HistoryEvent};
@@ -413,52 +412,6 @@ impl StepFunctions {
                             SendTaskSuccessError::InvalidOutput(_)
                             | SendTaskSuccessError::KmsAccessDeniedException(_)
                             | SendTaskSuccessError::KmsInvalidStateException(_) => {
-                                Some(Verdict::Refused)
-                            }
-                            _ => None,
-                        },
-                    ),
-                    task_token,
-                    &end,
-                ),
-            })?;
-        Ok(())
-    }
-
-    /// Fails the task waiting for `task_token` with the error name `error` (what its
-    /// `Catch` and `Retry` match on) and `cause`. Needs `states:SendTaskFailure`.
-    pub async fn send_task_failure(
-        &self,
-        task_token: &str,
-        error: &str,
-        cause: &str,
-    ) -> Result<(), SfnError> {
-        let end = TokenEnd::of(task_token);
-        self.client
-            .send_task_failure()
-            .task_token(task_token)
-            .error(error)
-            .cause(cause)
-            .send()
-            .await
-            .map_err(|error| match error.as_service_error() {
-                Some(SendTaskFailureError::TaskDoesNotExist(_)) => {
-                    SfnError::TaskDoesNotExist { token: end.clone() }
-                }
-                Some(SendTaskFailureError::TaskTimedOut(_)) => {
-                    SfnError::TaskTimedOut { token: end.clone() }
-                }
-                Some(SendTaskFailureError::InvalidToken(_)) => {
-                    SfnError::InvalidToken { token: end.clone() }
-                }
-                _ => scrubbed(
-                    service(
-                        format!("failure of the task waiting for {end}"),
-                        "states:SendTaskFailure",
-                        &error,
-                        |error| match error {
-                            SendTaskFailureError::KmsAccessDeniedException(_)
-                            | SendTaskFailureError::KmsInvalidStateException(_) => {
                                 Some(Verdict::Refused)
                             }
                             _ => None,
@@ -1094,8 +1047,8 @@ mod tests {
     #[tokio::test]
     async fn an_answer_to_a_gone_task_names_the_token_by_its_last_four_characters_only() {
         // GIVEN no task waiting for the token any more
-        let rule = mock!(Client::send_task_failure).then_error(|| {
-            SendTaskFailureError::TaskDoesNotExist(
+        let rule = mock!(Client::send_task_success).then_error(|| {
+            SendTaskSuccessError::TaskDoesNotExist(
                 TaskDoesNotExist::builder()
                     .message(format!("Provided task does not exist anymore: {TOKEN}"))
                     .build(),
@@ -1104,9 +1057,9 @@ mod tests {
         let client = mock_client!(aws_sdk_sfn, RuleMode::Sequential, [&rule]);
         let sfn = StepFunctions::new(client);
 
-        // WHEN the task is failed
+        // WHEN it is answered
         let error = sfn
-            .send_task_failure(TOKEN, "Approval.Rejected", "not this week")
+            .send_task_success(TOKEN, &serde_json::json!({"approved": false}))
             .await
             .unwrap_err();
 
