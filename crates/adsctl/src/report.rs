@@ -50,6 +50,7 @@ impl ReportArgs {
                 apply: None,
                 error: None,
                 approval: None,
+                execution: None,
                 notify: true,
             },
             report::Ports {

@@ -710,6 +710,11 @@ async fn a_query_still_running_at_the_last_poll_fails_with_query_timeout() {
         inputs(&runner, "report")[0]["error"]["Error"],
         "Query.Timeout"
     );
+    // AND the report names the attempt, so the status change event does not report it again
+    assert_eq!(
+        inputs(&runner, "report")[0]["execution"],
+        json!({"name": "daily-5", "redriveCount": 0})
+    );
 }
 
 #[tokio::test]

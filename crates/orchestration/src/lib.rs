@@ -206,6 +206,7 @@ impl<'a> Orchestrator<'a> {
                 "accountId": account,
                 "asOf": as_of,
                 "error": {"Error": execution.error, "Cause": execution.cause},
+                "execution": {"name": execution.name, "redriveCount": execution.redrive_count},
             }),
             task_token: None,
             state_name: "failure report".to_owned(),

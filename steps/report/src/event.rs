@@ -6,7 +6,9 @@
 //!
 //! The event carries the execution's input as JSON text: its `accountId` (and `asOf`, or
 //! else the execution's start day) name the report, and the event's `error` and `cause` (or
-//! the status, when absent) are the failure shown.
+//! the status, when absent) are the failure shown. The execution's name and redrive count
+//! make it the same attempt a `Catch` may have reported already, which is then not reported
+//! twice ([`crate::ExecutionAttempt`]).
 
 use chrono::DateTime;
 use serde_json::{Value, json};
@@ -76,7 +78,11 @@ fn failure_input(detail: &Value) -> Result<Value, Error> {
             detail["executionArn"].as_str().unwrap_or("?")
         )
     });
-    Ok(json!({"accountId": account, "asOf": as_of, "error": {"Error": error, "Cause": cause}}))
+    let attempt = json!({"name": detail["name"], "redriveCount": detail["redriveCount"].as_u64().unwrap_or(0)});
+    Ok(
+        json!({"accountId": account, "asOf": as_of, "error": {"Error": error, "Cause": cause},
+              "execution": attempt}),
+    )
 }
 
 #[cfg(test)]
@@ -103,6 +109,10 @@ mod tests {
         let error = input.error.expect("the failure");
         assert_eq!(error.error, "Apply.ActionsFailed");
         assert_eq!(error.cause.as_deref(), Some("1 of 2 actions failed"));
+        assert_eq!(
+            input.execution.expect("the attempt").failure_key(),
+            "reports/failures/daily-0.json"
+        );
         assert!(input.notify);
     }
 

@@ -86,6 +86,12 @@ pub struct Input {
     /// approve or reject them, and is written as `reports/YYYY-MM-DD-approval.*`.
     #[serde(default)]
     pub approval: Option<ApprovalRequest>,
+    /// The execution attempt whose failure this reports (`$$.Execution.Name` and
+    /// `$$.Execution.RedriveCount`): a failure is reported once per attempt, so the status
+    /// change event that follows a failure the state machine already reported is not
+    /// reported again. Absent: no such check.
+    #[serde(default)]
+    pub execution: Option<ExecutionAttempt>,
     /// Whether to send the notice (default `true`); `false` writes the report only, e.g.
     /// to render it again.
     #[serde(default = "yes")]
@@ -94,6 +100,24 @@ pub struct Input {
 
 fn yes() -> bool {
     true
+}
+
+/// One attempt of an execution: its name and how many times it had been redriven.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionAttempt {
+    /// The execution's name.
+    pub name: String,
+    /// Its redrive count at the failure (0 before any redrive).
+    #[serde(default)]
+    pub redrive_count: u32,
+}
+
+impl ExecutionAttempt {
+    /// Where a failure report of this attempt is recorded once sent.
+    pub fn failure_key(&self) -> String {
+        format!("reports/failures/{}-{}.json", self.name, self.redrive_count)
+    }
 }
 
 /// A failure caught by the state machine: Step Functions' `Catch` output, whose keys are
@@ -191,6 +215,22 @@ pub struct Ports<'a> {
 pub async fn run(input: Input, ports: Ports<'_>) -> Result<Output, Error> {
     let sources = sources::read(&input, ports.store).await?;
     let report = Report::build(&input, sources);
+    let once = input
+        .execution
+        .as_ref()
+        .filter(|_| input.error.is_some())
+        .map(ExecutionAttempt::failure_key);
+    if let Some(key) = &once
+        && reported(ports.store, key).await?
+    {
+        tracing::info!(%key, "this failure was reported already");
+        return Ok(Output {
+            markdown_key: report.markdown_key,
+            html_key: report.html_key,
+            subject: report.subject,
+            notified: false,
+        });
+    }
     let markdown = markdown::render(&report);
     let html = html::render(&report);
     ports
@@ -227,12 +267,29 @@ pub async fn run(input: Input, ports: Ports<'_>) -> Result<Output, Error> {
                 source,
             })?;
     }
+    if let Some(key) = &once {
+        let record = serde_json::json!({"subject": report.subject});
+        ports
+            .store
+            .put(key, Bytes::from(record.to_string()), "application/json")
+            .await
+            .map_err(Error::Store)?;
+    }
     Ok(Output {
         markdown_key: report.markdown_key,
         html_key: report.html_key,
         subject: report.subject,
         notified: input.notify,
     })
+}
+
+/// Whether the failure record at `key` exists.
+async fn reported(store: &dyn ObjectStore, key: &str) -> Result<bool, Error> {
+    match store.get(key).await {
+        Ok(_) => Ok(true),
+        Err(PortError::NotFound { .. }) => Ok(false),
+        Err(error) => Err(Error::Store(error)),
+    }
 }
 
 /// Reads `accountId` from digits given as a string or a number.
@@ -603,6 +660,33 @@ mod tests {
         assert!(html.contains("Failed: Query.Failed"));
         assert!(html.contains("table creative_daily is missing"));
         assert_eq!(inbox.only().subject, output.subject);
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_reported_once_per_execution_attempt() {
+        // GIVEN a failure the state machine's Catch reports, naming the execution attempt
+        let (_dir, store) = store().await;
+        let inbox = Inbox::default();
+        let failure = |attempt: u32| {
+            input(
+                json!({ "error": { "Error": "LinkedIn.Server", "Cause": "500" },
+                          "execution": { "name": "daily", "redriveCount": attempt } }),
+            )
+        };
+        let ports = || Ports {
+            store: &store,
+            notifier: &inbox,
+        };
+        let first = run(failure(0), ports()).await.unwrap();
+        // WHEN the execution's status change reports the same attempt again
+        let again = run(failure(0), ports()).await.unwrap();
+        // THEN one notice went out, and the second run says it sent none
+        assert!(first.notified);
+        assert!(!again.notified);
+        assert_eq!(inbox.notices.lock().unwrap().len(), 1);
+        // AND a redriven attempt that fails is reported anew
+        assert!(run(failure(1), ports()).await.unwrap().notified);
+        assert_eq!(inbox.notices.lock().unwrap().len(), 2);
     }
 
     #[tokio::test]
