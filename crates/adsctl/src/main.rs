@@ -3,10 +3,10 @@
 //! It runs the pieces on one machine: the configuration and credentials (`adsctl init`,
 //! `adsctl token status|refresh`), the steps (`adsctl collect`, `decide`, `apply`, `undo`,
 //! `report`, and `actions` to read the action log), the LinkedIn simulator (`adsctl sim
-//! serve`), the benchmarks (`adsctl bench client|collect|query|policy`) and any ASL file on
-//! the local executor with mocked Tasks (`adsctl asl run|validate`), the state machines with
-//! the real steps (`adsctl run`, `executions`, `redrive`, `approve`, `reject`) and the demo
-//! (`adsctl demo`).
+//! serve`), the benchmarks (`adsctl bench client|collect|query|policy|lambda`) and any ASL
+//! file on the local executor with mocked Tasks (`adsctl asl run|validate`), the state
+//! machines with the real steps (`adsctl run`, `executions`, `redrive`, `approve`,
+//! `reject`) and the demo (`adsctl demo`).
 //!
 //! Modules: [`config`] (file, environment and flags, and the local adapters they choose),
 //! [`init`], [`token`], [`collect`], [`pipeline`] (the optimize steps as functions the

@@ -4,6 +4,7 @@
 mod backfill;
 mod client;
 mod collect;
+mod lambda;
 mod policy;
 mod query;
 
@@ -21,6 +22,10 @@ pub enum BenchCommand {
     /// The decision query: bytes Athena would scan against the seed's raw-JSON scan, and the
     /// local engine's latency on a year of data for 2,000 creatives.
     Query(query::QueryBench),
+    /// Each step's Lambda bootstrap under the Runtime API emulator: zipped size, init time
+    /// (spawn to first event request) and peak RSS after one invocation. Build the
+    /// bootstraps with `cargo build --profile lambda -p <step>...` first.
+    Lambda(lambda::LambdaBench),
     /// The decision policies on the same seeded markets through the real steps: conversions,
     /// cost per conversion, share of the oracle's conversions, wrong pauses, flip-flops and
     /// guardrail violations.
@@ -34,6 +39,7 @@ impl BenchCommand {
             BenchCommand::Client(bench) => bench.run().await,
             BenchCommand::Collect(bench) => bench.run().await,
             BenchCommand::Query(bench) => bench.run().await,
+            BenchCommand::Lambda(bench) => bench.run().await,
             BenchCommand::Policy(bench) => bench.run().await,
         }
     }
