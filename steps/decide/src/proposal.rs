@@ -65,16 +65,8 @@ impl Proposer {
         reason: String,
         evidence: BTreeMap<String, f64>,
     ) -> Action {
-        let mut action = self.action(
-            ActionKind::Pause,
-            campaign,
-            Some(creative),
-            reason,
-            evidence,
-        );
-        action.from = Some("ACTIVE".to_owned());
-        action.to = Some("PAUSED".to_owned());
-        action.with_derived_id()
+        let change = (ActionKind::Pause, "ACTIVE", "PAUSED");
+        self.status_change(change, campaign, creative, reason, evidence)
     }
 
     /// Resume a PAUSED creative.
@@ -85,15 +77,22 @@ impl Proposer {
         reason: String,
         evidence: BTreeMap<String, f64>,
     ) -> Action {
-        let mut action = self.action(
-            ActionKind::Resume,
-            campaign,
-            Some(creative),
-            reason,
-            evidence,
-        );
-        action.from = Some("PAUSED".to_owned());
-        action.to = Some("ACTIVE".to_owned());
+        let change = (ActionKind::Resume, "PAUSED", "ACTIVE");
+        self.status_change(change, campaign, creative, reason, evidence)
+    }
+
+    /// A creative's status change `(kind, from, to)`, with its derived id.
+    fn status_change(
+        &self,
+        (kind, from, to): (ActionKind, &str, &str),
+        campaign: CampaignId,
+        creative: CreativeId,
+        reason: String,
+        evidence: BTreeMap<String, f64>,
+    ) -> Action {
+        let mut action = self.action(kind, campaign, Some(creative), reason, evidence);
+        action.from = Some(from.to_owned());
+        action.to = Some(to.to_owned());
         action.with_derived_id()
     }
 
