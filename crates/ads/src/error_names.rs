@@ -46,6 +46,17 @@ pub const NOTIFY_FAILED: &str = "Notify.Failed";
 /// failed on LinkedIn; the message counts and names the failed ids. Re-running is safe: what
 /// was applied is skipped.
 pub const APPLY_ACTIONS_FAILED: &str = "Apply.ActionsFailed";
+/// Training found too few creatives with enough impressions to learn and measure a creative
+/// scorer; the message says how many it found, how many it needs and the fix. The previous
+/// model is kept.
+pub const MODEL_TOO_LITTLE_DATA: &str = "Model.TooLittleData";
+/// The random forest could not be fitted or asked (smartcore's reason in the message).
+pub const MODEL_TRAINING_FAILED: &str = "Model.TrainingFailed";
+/// A stored creative-scorer model is unreadable or does not match its metadata (checksum,
+/// features); it is refused, never used.
+pub const MODEL_CORRUPT: &str = "Model.Corrupt";
+/// No creative-scorer model has been trained yet.
+pub const MODEL_NOT_FOUND: &str = "Model.NotFound";
 
 /// An error that crosses a step boundary: it knows its stable name, which becomes the
 /// Lambda `errorType` and what `Retry`/`Catch` match in the state machines.
