@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the seven step bootstraps for AWS Lambda (arm64, provided.al2023) into
+# Builds the eight step bootstraps for AWS Lambda (arm64, provided.al2023) into
 # target/lambda/<step>/bootstrap, where the CDK app's `lambdaAssets` looks by default.
 #
 # Installs what it needs when missing: the aarch64 Rust target (rustup) and cargo-lambda
@@ -17,5 +17,5 @@ fi
 cd "$root"
 cargo lambda build --release --arm64 --lambda-dir target/lambda \
     -p fetch-token -p collect -p start-athena-query -p poll-results \
-    -p decide -p apply -p report
+    -p decide -p apply -p report -p train
 ls -l target/lambda/*/bootstrap

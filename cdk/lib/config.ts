@@ -1,5 +1,6 @@
 /**
- * The deployment's settings: which ad accounts are optimized, when the state machines run,
+ * The deployment's settings: which ad accounts are optimized, when the state machines run
+ * (collect, optimize, and train, which retrains the creative scorer weekly),
  * how decisions are applied, where notices go. Read from CDK context — `context` in
  * `cdk.json`, or `cdk deploy -c key=value` — with the defaults below for all but `accounts`.
  */
@@ -17,7 +18,10 @@ export interface Config {
   readonly collectSchedule: string;
   /** When the optimize state machine runs, once per account: a Scheduler expression. */
   readonly optimizeSchedule: string;
-  /** The IANA time zone both schedules are read in (cron fields, daylight saving). */
+  /** When the train state machine retrains the creative scorer on all accounts: a
+   * Scheduler expression, weekly by default (a training reads 90 days of creatives). */
+  readonly trainSchedule: string;
+  /** The IANA time zone the three schedules are read in (cron fields, daylight saving). */
   readonly scheduleTimeZone: string;
   /** The optimize runs' mode; `dry-run` records decisions and changes nothing. */
   readonly mode: Mode;
@@ -36,6 +40,7 @@ export interface Config {
 export const DEFAULTS = {
   collectSchedule: 'rate(6 hours)',
   optimizeSchedule: 'cron(0 6 * * ? *)',
+  trainSchedule: 'cron(0 3 ? * MON *)',
   scheduleTimeZone: 'UTC',
   mode: 'dry-run' as Mode,
   linkedinVersion: '202610',
@@ -47,6 +52,7 @@ export const CONTEXT_KEYS = [
   'accounts',
   'collectSchedule',
   'optimizeSchedule',
+  'trainSchedule',
   'scheduleTimeZone',
   'mode',
   'notificationEmail',
@@ -79,14 +85,16 @@ export function configFromContext(lookup: (key: string) => unknown): Config {
 
   const collectSchedule = text('collectSchedule', DEFAULTS.collectSchedule)!;
   const optimizeSchedule = text('optimizeSchedule', DEFAULTS.optimizeSchedule)!;
+  const trainSchedule = text('trainSchedule', DEFAULTS.trainSchedule)!;
   for (const [key, expression] of [
     ['collectSchedule', collectSchedule],
     ['optimizeSchedule', optimizeSchedule],
-  ]) {
+    ['trainSchedule', trainSchedule],
+  ] as const) {
     if (!/^(rate|cron|at)\(.+\)$/.test(expression)) {
       problems.push(
-        `${key} must be an EventBridge Scheduler expression such as 'rate(6 hours)' or ` +
-          `'cron(0 6 * * ? *)' (got '${expression}')`,
+        `${key} must be an EventBridge Scheduler expression, rate(...), cron(...) or at(...), ` +
+          `such as its default '${DEFAULTS[key]}' (got '${expression}')`,
       );
     }
   }
@@ -141,6 +149,7 @@ export function configFromContext(lookup: (key: string) => unknown): Config {
     accounts,
     collectSchedule,
     optimizeSchedule,
+    trainSchedule,
     scheduleTimeZone,
     mode: mode as Mode,
     notificationEmail,

@@ -1,5 +1,5 @@
 /**
- * The seven step functions (steps/<step>), one Lambda each: the prebuilt `bootstrap` from
+ * The eight step functions (steps/<step>), one Lambda each: the prebuilt `bootstrap` from
  * `cargo lambda build --release --arm64` (target/lambda/<step>/), provided.al2023 on arm64,
  * JSON logs kept a month, the environment its main.rs reads, and a role of its own that
  * may touch exactly what the step touches — the table `ACCESS` below, read top to bottom.
@@ -28,7 +28,8 @@ export type StepName =
   | 'poll-results'
   | 'decide'
   | 'apply'
-  | 'report';
+  | 'report'
+  | 'train';
 
 /** A step's Lambda: its ASL placeholder, memory and timeout. Each timeout is at most the
  * `TimeoutSeconds` of every Task that runs the step (statemachines/README.md), so a Task
@@ -57,6 +58,9 @@ export const STEPS: readonly StepSpec[] = [
     description: 'Applies decided actions to LinkedIn (dry-run, approve or auto), logging every outcome.' },
   { name: 'report', placeholder: 'ReportFunctionArn', memoryMb: 128, timeoutSeconds: 300,
     description: 'Writes and sends the daily report, failure reports and approval requests.' },
+  // A 100-tree random forest over every account's creatives: memory is also CPU on Lambda.
+  { name: 'train', placeholder: 'TrainFunctionArn', memoryMb: 1024, timeoutSeconds: 600,
+    description: 'Trains the creative scorer on every account\'s query result and stores it as the next model version.' },
 ];
 
 /** What a step may touch: S3 prefixes of the data bucket, the secret, Athena, metrics, SNS. */
@@ -85,9 +89,10 @@ export const ACCESS: Readonly<Record<StepName, Access>> = {
   collect: { read: ['processed/'], write: ['raw/', 'processed/'], secret: 'read', metrics: true },
   'start-athena-query': QUERY_ACCESS,
   'poll-results': QUERY_ACCESS,
-  // The query result, ad copy (for variations), the action log (cool-downs), the policy.
+  // The query result, ad copy (for variations), the action log (cool-downs), the policy,
+  // the latest creative scorer (listing its versions, reading model and metadata).
   decide: {
-    read: ['query-results/', 'processed/creatives/', 'logs/optimizer_actions/', 'policies/'],
+    read: ['query-results/', 'processed/creatives/', 'logs/optimizer_actions/', 'policies/', 'models/creative_scoring/'],
     write: ['decisions/'],
   },
   // The decisions, the policy, this month's spend (processed/), the action log it appends to.
@@ -104,6 +109,9 @@ export const ACCESS: Readonly<Record<StepName, Access>> = {
     secret: 'read',
     publish: true,
   },
+  // Every account's creative_training result; the model versions it lists to number the
+  // next one, and writes (scoring's artifact.rs: models/creative_scoring/v<N>/).
+  train: { read: ['query-results/', 'models/creative_scoring/'], write: ['models/creative_scoring/'] },
 };
 
 export interface FunctionsProps {
@@ -148,6 +156,7 @@ export class Functions extends Construct {
       decide: ['BUCKET'],
       apply: ['BUCKET', 'LINKEDIN_SECRET_NAME', 'LINKEDIN_VERSION'],
       report: ['BUCKET', 'REPORT_TOPIC_ARN', 'LINKEDIN_SECRET_NAME'],
+      train: ['BUCKET'],
     };
 
     const byStep: Partial<Record<StepName, lambda.Function>> = {};

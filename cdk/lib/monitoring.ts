@@ -1,7 +1,7 @@
 /**
  * Monitoring: the report topic (reports, approval requests and alarms reach a person
- * through it), the alarms — an execution failed, an account's collection failed, no new
- * rows for a day — and a dashboard of the same.
+ * through it), the alarms — an execution of a state machine failed (collect, optimize or
+ * train), an account's collection failed, no new rows for a day — and a dashboard of the same.
  */
 
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
@@ -17,6 +17,13 @@ import { Construct } from 'constructs';
 
 /** The namespace collect's metrics are in (steps/collect/src/main.rs). */
 export const METRICS_NAMESPACE = 'LinkedInAds';
+
+/** What a failed execution means, for machines whose failure no report step announces: the
+ * alarm is then the only notice (train has no Catch; statemachines/train.asl.json). */
+const FAILURE_MEANS: Readonly<Record<string, string>> = {
+  train:
+    ' No model version was stored (Model.TooLittleData, Query.Failed, ...): decide keeps using the previous one.',
+};
 
 export interface NotificationsProps {
   /** Subscribed by e-mail when given (the address must confirm the subscription). */
@@ -96,7 +103,9 @@ export class Monitoring extends Construct {
 
     for (const [name, machine] of Object.entries(props.stateMachines)) {
       alarm(`${name}-execution-failed`, {
-        alarmDescription: `An execution of the ${name} state machine failed (after its failure report, if any).`,
+        alarmDescription:
+          `An execution of the ${name} state machine failed (after its failure report, if any).` +
+          (FAILURE_MEANS[name] ?? ''),
         metric: machine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -1,5 +1,6 @@
 /**
- * Orchestration: the two state machines, deployed from `statemachines/*.asl.json` as they
+ * Orchestration: the three state machines — collect, optimize, and the weekly train that
+ * retrains the creative scorer decide uses — deployed from `statemachines/*.asl.json` as they
  * are (the same files the local executor runs) with each `${...FunctionArn}` filled in by
  * `definitionSubstitutions`; the schedules that start them; and the rule that sends a
  * failed optimize execution's status event to the report step — the failure report for an
@@ -33,9 +34,13 @@ export interface OrchestrationProps {
   readonly functions: Readonly<Record<StepName, lambda.IFunction>>;
 }
 
+/** The state machines, as `statemachines/<name>.asl.json` names them. */
+export type StateMachineName = 'collect' | 'optimize' | 'train';
+
 export class Orchestration extends Construct {
   readonly collect: sfn.StateMachine;
   readonly optimize: sfn.StateMachine;
+  readonly train: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: OrchestrationProps) {
     super(scope, id);
@@ -43,6 +48,7 @@ export class Orchestration extends Construct {
 
     this.collect = this.stateMachine('collect', props);
     this.optimize = this.stateMachine('optimize', props);
+    this.train = this.stateMachine('train', props);
 
     const timeZone = TimeZone.of(config.scheduleTimeZone);
     const retries = { retryAttempts: 3, maxEventAge: Duration.hours(1) };
@@ -64,6 +70,15 @@ export class Orchestration extends Construct {
         }),
       });
     }
+    // One training over all accounts: the scorer learns from every account's creatives.
+    new scheduler.Schedule(this, 'train-schedule', {
+      description: `Trains the creative scorer on ad accounts ${config.accounts.join(', ')}.`,
+      schedule: scheduler.ScheduleExpression.expression(config.trainSchedule, timeZone),
+      target: new schedulerTargets.StepFunctionsStartExecution(this.train, {
+        input: scheduler.ScheduleTargetInput.fromObject({ accounts: config.accounts }),
+        ...retries,
+      }),
+    });
 
     new events.Rule(this, 'optimize-unreported-failure', {
       description:
@@ -84,7 +99,7 @@ export class Orchestration extends Construct {
 
   /** `statemachines/<name>.asl.json`, inlined, with a role that may invoke exactly the steps
    * its placeholders name. */
-  private stateMachine(name: 'collect' | 'optimize', props: OrchestrationProps): sfn.StateMachine {
+  private stateMachine(name: StateMachineName, props: OrchestrationProps): sfn.StateMachine {
     const file = path.join(props.statemachinesDir, `${name}.asl.json`);
     const definition = fs.readFileSync(file, 'utf8');
     const steps = stepsReferencedBy(definition, file);

@@ -1,6 +1,6 @@
 /**
  * The one stack: storage (data bucket, credentials secret), the report topic, analytics
- * (Glue tables from athena/tables, the Athena workgroup), the seven step functions, the two
+ * (Glue tables from athena/tables, the Athena workgroup), the eight step functions, the three
  * state machines with their schedules and failure rule, and the alarms and dashboard — each
  * concern in its own construct file, composed here in the order they depend on each other.
  */
@@ -60,7 +60,11 @@ export class LinkedInAdsStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       accounts: config.accounts,
       topic: this.notifications.topic,
-      stateMachines: { collect: this.orchestration.collect, optimize: this.orchestration.optimize },
+      stateMachines: {
+        collect: this.orchestration.collect,
+        optimize: this.orchestration.optimize,
+        train: this.orchestration.train,
+      },
       functions: this.functions.byStep,
     });
 
@@ -69,6 +73,8 @@ export class LinkedInAdsStack extends Stack {
     new CfnOutput(this, 'CredentialsSecretName', { value: this.storage.secret.secretName });
     new CfnOutput(this, 'CollectStateMachineArn', { value: this.orchestration.collect.stateMachineArn });
     new CfnOutput(this, 'OptimizeStateMachineArn', { value: this.orchestration.optimize.stateMachineArn });
+    // To train by hand (e.g. before the first weekly run): start it with {"accounts": [...]}.
+    new CfnOutput(this, 'TrainStateMachineArn', { value: this.orchestration.train.stateMachineArn });
     new CfnOutput(this, 'ReportTopicArn', { value: this.notifications.topic.topicArn });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroupName });
   }

@@ -14,7 +14,8 @@ import { Construct } from 'constructs';
 export const SECRET_NAME = 'linkedin';
 
 export class Storage extends Construct {
-  /** The data bucket: raw/, processed/, query-results/, decisions/, logs/, reports/, policies/. */
+  /** The data bucket: raw/, processed/, query-results/, decisions/, logs/, reports/, policies/,
+   * models/. */
   readonly bucket: s3.Bucket;
   /** The LinkedIn credentials (clientId, clientSecret, tokens; optional notifyWebhookUrl). */
   readonly secret: secretsmanager.Secret;
@@ -63,7 +64,7 @@ export class Storage extends Construct {
       {
         id: 'AwsSolutions-S1',
         reason:
-          'Only this stack\'s seven Lambda roles and Athena (on their behalf) touch the bucket, each on its own prefixes; ' +
+          'Only this stack\'s eight Lambda roles and Athena (on their behalf) touch the bucket, each on its own prefixes; ' +
           'object-level auditing, when wanted, is CloudTrail data events rather than a second bucket of access logs.',
       },
     ]);
@@ -81,7 +82,7 @@ export class Storage extends Construct {
       {
         id: 'AwsSolutions-SMG4',
         reason:
-          'The fetch-token step rotates the access token itself (OAuth refresh, every run of both state machines); ' +
+          'The fetch-token step rotates the access token itself (OAuth refresh, every run of collect and optimize); ' +
           "the refresh token can only be renewed by a person re-authorizing with LinkedIn, which no rotation Lambda can do.",
       },
     ]);

@@ -2,18 +2,22 @@
 // that say how to fix the setting.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFAULTS, configFromContext } from '../lib/config';
+import { CONTEXT_KEYS, DEFAULTS, configFromContext } from '../lib/config';
+import { REPOSITORY_ROOT } from './support';
 
 const from = (context: Record<string, unknown>) => configFromContext((key) => context[key]);
 
 describe('configuration', () => {
-  test('has a default for every setting but the accounts: dry-run, LinkedIn-Version 202610, UTC', () => {
+  test('has a default for every setting but the accounts: dry-run, LinkedIn-Version 202610, UTC, training Mondays', () => {
     const config = from({ accounts: ['500000001'] });
     assert.deepEqual(config, {
       accounts: ['500000001'],
       collectSchedule: 'rate(6 hours)',
       optimizeSchedule: 'cron(0 6 * * ? *)',
+      trainSchedule: 'cron(0 3 ? * MON *)',
       scheduleTimeZone: 'UTC',
       mode: 'dry-run',
       notificationEmail: undefined,
@@ -31,6 +35,7 @@ describe('configuration', () => {
       mode: 'approve',
       scheduleTimeZone: 'Europe/Berlin',
       optimizeSchedule: 'cron(30 5 ? * MON-FRI *)',
+      trainSchedule: ' rate(7 days) ',
       notificationEmail: 'ops@example.com',
       policyKey: 'policies/seed-rules.toml',
     });
@@ -38,6 +43,7 @@ describe('configuration', () => {
     assert.equal(config.athenaBytesScannedCutoffPerQuery, 104857600);
     assert.equal(config.mode, 'approve');
     assert.equal(config.scheduleTimeZone, 'Europe/Berlin');
+    assert.equal(config.trainSchedule, 'rate(7 days)');
     assert.equal(config.policyKey, 'policies/seed-rules.toml');
   });
 
@@ -59,6 +65,12 @@ describe('configuration', () => {
     ['an account listed twice', { accounts: ['1', '1'] }, /account 1 is listed twice/],
     ['an unknown mode', { mode: 'yolo' }, /mode must be one of dry-run, approve, auto \(got 'yolo'\)/],
     ['a schedule that is not an expression', { collectSchedule: 'every 6 hours' }, /collectSchedule must be an EventBridge Scheduler expression/],
+    [
+      'a train schedule that is not an expression, naming its default as the example',
+      { trainSchedule: 'weekly' },
+      /trainSchedule must be an EventBridge Scheduler expression, rate\(\.\.\.\), cron\(\.\.\.\) or at\(\.\.\.\), such as its default 'cron\(0 3 \? \* MON \*\)' \(got 'weekly'\)/,
+    ],
+    ['a train schedule that is not text', { trainSchedule: 7 }, /trainSchedule must be text \(got 7\)/],
     ['an unknown time zone', { scheduleTimeZone: 'Mars/Olympus' }, /scheduleTimeZone must be an IANA time zone/],
     ['a LinkedIn version not YYYYMM', { linkedinVersion: '2026-10' }, /linkedinVersion must be YYYYMM, e\.g\. 202610/],
     ['a policy outside policies/', { policyKey: 'config/policy.toml' }, /policyKey must be a store key under policies\//],
@@ -72,6 +84,18 @@ describe('configuration', () => {
       assert.throws(() => from({ accounts: ['500000001'], ...context }), message);
     });
   }
+
+  test('reads exactly the context keys CONTEXT_KEYS lists, in that order, and cdk/README.md documents them so', () => {
+    const read: string[] = [];
+    configFromContext((key) => {
+      if (!read.includes(key)) read.push(key);
+      return key === 'accounts' ? ['500000001'] : undefined;
+    });
+    assert.deepEqual(read, [...CONTEXT_KEYS]);
+    const readme = fs.readFileSync(path.join(REPOSITORY_ROOT, 'cdk', 'README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]);
+    assert.deepEqual(documented, [...CONTEXT_KEYS, 'lambdaAssets']);
+  });
 
   test('lists every invalid setting at once', () => {
     assert.throws(

@@ -1,5 +1,5 @@
-// The synthesized template: the functions, their IAM, the bucket and secret, the state
-// machines against statemachines/*.asl.json, the Glue catalog against athena/tables, the
+// The synthesized template: the functions, their IAM, the bucket and secret, the three state
+// machines (collect, optimize, train) against statemachines/*.asl.json, the Glue catalog against athena/tables, the
 // schedules, the failure rule, the alarms. Synthesized with placeholder Lambda assets.
 
 import assert from 'node:assert/strict';
@@ -29,6 +29,7 @@ const SYMBOLS = new Map<string, (attribute: string) => string>([
   [logicalId(stack.notifications.key), () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/reports`],
   [logicalId(stack.orchestration.collect), () => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:collect`],
   [logicalId(stack.orchestration.optimize), () => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:optimize`],
+  [logicalId(stack.orchestration.train), () => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:train`],
   ...STEPS.map(
     (step) =>
       [logicalId(stack.functions.byStep[step.name]), () => functionArn(step.name)] as [string, () => string],
@@ -110,6 +111,9 @@ function tasks(block: any): any[] {
   ]);
 }
 
+/** The state machines, as statemachines/ names them. */
+const MACHINES = ['collect', 'optimize', 'train'] as const;
+
 const definitionText = (name: string) =>
   fs.readFileSync(path.join(REPOSITORY_ROOT, 'statemachines', `${name}.asl.json`), 'utf8');
 
@@ -131,18 +135,18 @@ describe('the step functions', () => {
   test('give each step its memory and a timeout within the TimeoutSeconds of every Task running it', () => {
     const memory: Record<StepName, number> = {
       'fetch-token': 128, collect: 256, 'start-athena-query': 128, 'poll-results': 128,
-      decide: 256, apply: 128, report: 128,
+      decide: 256, apply: 128, report: 128, train: 1024,
     };
     const timeout: Record<StepName, number> = {
       'fetch-token': 60, collect: 900, 'start-athena-query': 60, 'poll-results': 60,
-      decide: 300, apply: 900, report: 300,
+      decide: 300, apply: 900, report: 300, train: 600,
     };
     for (const step of STEPS) {
       assert.equal(functionProps(step.name).MemorySize, memory[step.name], step.name);
       assert.equal(functionProps(step.name).Timeout, timeout[step.name], step.name);
     }
     let checked = 0;
-    for (const name of ['collect', 'optimize']) {
+    for (const name of MACHINES) {
       for (const task of tasks(JSON.parse(definitionText(name)))) {
         const placeholder = /^\$\{(\w+)\}$/.exec(task.Parameters?.FunctionName ?? task.Resource)?.[1];
         const step = STEPS.find((s) => s.placeholder === placeholder);
@@ -154,7 +158,7 @@ describe('the step functions', () => {
         checked++;
       }
     }
-    assert.ok(checked >= 10);
+    assert.ok(checked >= 13);
   });
 
   test('set exactly the environment each main.rs reads', () => {
@@ -166,6 +170,7 @@ describe('the step functions', () => {
       decide: { BUCKET: 'data-bucket' },
       apply: { BUCKET: 'data-bucket', LINKEDIN_SECRET_NAME: 'linkedin', LINKEDIN_VERSION: '202610' },
       report: { BUCKET: 'data-bucket', REPORT_TOPIC_ARN: TOPIC_ARN, LINKEDIN_SECRET_NAME: 'linkedin' },
+      train: { BUCKET: 'data-bucket' },
     };
     for (const step of STEPS) {
       assert.deepEqual(resolve(functionProps(step.name).Environment.Variables), expected[step.name], step.name);
@@ -181,7 +186,7 @@ describe('IAM', () => {
   });
 
   test('Resource "*" only for collect\'s PutMetricData (LinkedInAds namespace) and the state machines\' logs and X-Ray', () => {
-    const machineRoles = [stack.orchestration.collect, stack.orchestration.optimize].map((m) => logicalId(m.role));
+    const machineRoles = MACHINES.map((name) => logicalId(stack.orchestration[name].role));
     const noResourceLevel = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     const collectRole = logicalId(stack.functions.byStep.collect.role!);
     let metrics = 0;
@@ -232,7 +237,7 @@ describe('IAM', () => {
       'start-athena-query': { read: ['processed/', 'query-results/'], write: ['query-results/'] },
       'poll-results': { read: ['processed/', 'query-results/'], write: ['query-results/'] },
       decide: {
-        read: ['query-results/', 'processed/creatives/', 'logs/optimizer_actions/', 'policies/'],
+        read: ['query-results/', 'processed/creatives/', 'logs/optimizer_actions/', 'policies/', 'models/creative_scoring/'],
         write: ['decisions/'],
       },
       apply: {
@@ -240,6 +245,7 @@ describe('IAM', () => {
         write: ['logs/optimizer_actions/'],
       },
       report: { read: ['decisions/', 'query-results/', 'logs/', 'processed/creatives/'], write: ['reports/'] },
+      train: { read: ['query-results/', 'models/creative_scoring/'], write: ['models/creative_scoring/'] },
     };
     for (const step of STEPS) {
       assert.deepEqual(
@@ -313,7 +319,7 @@ describe('IAM', () => {
   });
 
   test('each state machine may invoke exactly the steps its definition names', () => {
-    const invoked = (machine: 'collect' | 'optimize') =>
+    const invoked = (machine: (typeof MACHINES)[number]) =>
       roleStatements(logicalId(stack.orchestration[machine].role))
         .filter((s) => s.Action.some((a) => a.startsWith('lambda:')))
         .flatMap((s) => {
@@ -325,6 +331,33 @@ describe('IAM', () => {
       invoked('optimize'),
       ['fetch-token', 'start-athena-query', 'poll-results', 'decide', 'apply', 'report'].map(functionArn),
     );
+    assert.deepEqual(invoked('train'), ['start-athena-query', 'poll-results', 'train'].map(functionArn));
+  });
+
+  test('train reads query results, lists and reads the model versions, writes only under models/creative_scoring/', () => {
+    assert.deepEqual(granted('train', 's3:GetObject'), [
+      `${BUCKET_ARN}/query-results/*`,
+      `${BUCKET_ARN}/models/creative_scoring/*`,
+    ]);
+    assert.deepEqual(granted('train', 's3:PutObject'), [`${BUCKET_ARN}/models/creative_scoring/*`]);
+    const listing = stepStatements('train').filter((s) => s.Action.includes('s3:ListBucket'));
+    assert.deepEqual(listing.map((s) => [s.Resource, s.Condition]), [
+      [[BUCKET_ARN], { StringLikeIfExists: { 's3:prefix': ['query-results/*', 'models/creative_scoring/*'] } }],
+    ]);
+    // Nothing else: no secret, Athena, Glue, metrics, topic; no delete (versions are kept).
+    const actions = stepStatements('train').flatMap((s) => s.Action).filter((a) => !a.startsWith('logs:'));
+    assert.deepEqual([...new Set(actions)].sort(), ['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+  });
+
+  test('decide may list and read the creative scorer\'s versions, never write them', () => {
+    assert.ok(granted('decide', 's3:GetObject').includes(`${BUCKET_ARN}/models/creative_scoring/*`));
+    const listing = stepStatements('decide').find((s) => s.Action.includes('s3:ListBucket'))!;
+    assert.ok((listing.Condition!.StringLikeIfExists['s3:prefix'] as string[]).includes('models/creative_scoring/*'));
+    assert.deepEqual(granted('decide', 's3:PutObject'), [`${BUCKET_ARN}/decisions/*`]);
+    for (const step of STEPS) {
+      const writesModels = granted(step.name, 's3:PutObject').some((r) => r.startsWith(`${BUCKET_ARN}/models/`));
+      assert.equal(writesModels, step.name === 'train', step.name);
+    }
   });
 });
 
@@ -417,7 +450,7 @@ describe('analytics', () => {
 
 describe('orchestration', () => {
   const machines = () =>
-    (['collect', 'optimize'] as const).map((name) => ({
+    MACHINES.map((name) => ({
       name,
       props: json.Resources[logicalId(stack.orchestration[name])].Properties!,
     }));
@@ -452,6 +485,34 @@ describe('orchestration', () => {
       const logGroupId = props.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
       assert.equal(resolve(json.Resources[logGroupId].Properties!.LogGroupName), `/aws/vendedlogs/states/LinkedInAds-${name}`);
     }
+  });
+
+  test('train is statemachines/train.asl.json, its three placeholders start-athena-query, poll-results and train', () => {
+    const props = json.Resources[logicalId(stack.orchestration.train)].Properties!;
+    assert.deepEqual(resolve(props.DefinitionSubstitutions), {
+      StartAthenaQueryFunctionArn: functionArn('start-athena-query'),
+      PollResultsFunctionArn: functionArn('poll-results'),
+      TrainFunctionArn: functionArn('train'),
+    });
+    assert.equal(resolve(props.DefinitionString), definitionText('train'));
+    const resources = tasks(JSON.parse(definitionText('train'))).map((task) => task.Resource);
+    assert.deepEqual(
+      [...new Set(resources)].sort(),
+      ['${PollResultsFunctionArn}', '${StartAthenaQueryFunctionArn}', '${TrainFunctionArn}'],
+    );
+    const outputs = json.Outputs as Record<string, { Value: unknown }>;
+    assert.equal(resolve(outputs.TrainStateMachineArn.Value), `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:train`);
+  });
+
+  test('train runs weekly (Monday 03:00 UTC by default), once for all the configured accounts', () => {
+    const schedules = resources(json, 'AWS::Scheduler::Schedule').map(([, s]) => resolve(s));
+    const train = schedules.filter((s) => s.Target.Arn.endsWith(':stateMachine:train'));
+    assert.equal(train.length, 1);
+    assert.equal(train[0].ScheduleExpression, 'cron(0 3 ? * MON *)');
+    assert.equal(train[0].ScheduleExpressionTimezone, 'UTC');
+    assert.equal(train[0].State, 'ENABLED');
+    assert.deepEqual(JSON.parse(train[0].Target.Input), { accounts: CONTEXT.accounts });
+    assert.deepEqual(train[0].Target.RetryPolicy, { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 });
   });
 
   test('collect runs on its schedule with the configured accounts', () => {
@@ -509,7 +570,7 @@ describe('monitoring', () => {
     const failed = alarms().filter((a) => a.MetricName === 'ExecutionsFailed');
     assert.deepEqual(
       failed.map((a) => a.Dimensions[0].Value).sort(),
-      ['collect', 'optimize'].map((n) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${n}`),
+      MACHINES.map((n) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${n}`),
     );
     for (const alarm of failed) {
       assert.equal(alarm.Namespace, 'AWS/States');
@@ -517,6 +578,22 @@ describe('monitoring', () => {
       assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
       assert.equal(alarm.Threshold, 1);
     }
+  });
+
+  test('a failed training (Model.TooLittleData included) alarms at the first failed execution and notifies the report topic', () => {
+    const train = alarms().filter(
+      (a) => a.MetricName === 'ExecutionsFailed' && a.Dimensions[0].Value === `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:train`,
+    );
+    assert.equal(train.length, 1);
+    const [alarm] = train;
+    assert.deepEqual(alarm.Dimensions, [
+      { Name: 'StateMachineArn', Value: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:train` },
+    ]);
+    assert.equal(alarm.Threshold, 1);
+    assert.equal(alarm.EvaluationPeriods, 1);
+    assert.equal(alarm.TreatMissingData, 'notBreaching');
+    assert.deepEqual(alarm.AlarmActions, [TOPIC_ARN]);
+    assert.match(alarm.AlarmDescription, /train state machine failed.*Model\.TooLittleData.*decide keeps using the previous one/);
   });
 
   test('per account: CollectionFailure summed at least 1, and fewer than 1 RowsWritten in 24 hours (missing data breaches)', () => {
@@ -540,7 +617,7 @@ describe('monitoring', () => {
   });
 
   test('every alarm notifies the report topic', () => {
-    assert.equal(alarms().length, 2 + 2 * CONTEXT.accounts.length);
+    assert.equal(alarms().length, MACHINES.length + 2 * CONTEXT.accounts.length);
     for (const alarm of alarms()) assert.deepEqual(alarm.AlarmActions, [TOPIC_ARN]);
   });
 
@@ -560,26 +637,34 @@ describe('monitoring', () => {
     assert.deepEqual(subscriptions.map((s) => [s.Protocol, s.Endpoint, s.TopicArn]), [['email', CONTEXT.notificationEmail, TOPIC_ARN]]);
   });
 
-  test('a dashboard shows the alarms, both machines\' executions, rows and failures per account, step errors', () => {
+  test('a dashboard shows the alarms, the three machines\' executions, rows and failures per account, step errors', () => {
     const dashboards = resources(json, 'AWS::CloudWatch::Dashboard');
     assert.equal(dashboards.length, 1);
     const body = JSON.parse(resolve(dashboards[0][1].DashboardBody));
     const titles = body.widgets.map((widget: any) => widget.properties.title);
     assert.deepEqual(titles, [
-      'Alarms', 'collect executions', 'optimize executions', 'Rows written per account (6 h)',
+      'Alarms', 'collect executions', 'optimize executions', 'train executions', 'Rows written per account (6 h)',
       'Collection failures per account (6 h)', 'Step errors (1 h)', 'Step duration, max (1 h)',
     ]);
   });
 });
 
 describe('configuration reaches the stack', () => {
-  test('one account in auto mode, no e-mail and no policy: one optimize schedule, no subscription', () => {
-    const other = synth({ accounts: '42', mode: 'auto', notificationEmail: '', policyKey: '', linkedinVersion: '202607' });
-    const schedules = resources(other.json, 'AWS::Scheduler::Schedule').map(([, s]) => s.Target.Input as string);
-    assert.deepEqual(schedules.map((input) => JSON.parse(input)).sort((a, b) => Object.keys(a).length - Object.keys(b).length), [
-      { accounts: ['42'] },
-      { accountId: '42', mode: 'auto' },
-    ]);
+  test('one account in auto mode, no e-mail and no policy, training on Sundays in Berlin: one optimize schedule, no subscription', () => {
+    const other = synth({
+      accounts: '42', mode: 'auto', notificationEmail: '', policyKey: '', linkedinVersion: '202607',
+      trainSchedule: 'cron(30 2 ? * SUN *)', scheduleTimeZone: 'Europe/Berlin',
+    });
+    const schedules = resources(other.json, 'AWS::Scheduler::Schedule').map(([, s]) => resolve(s));
+    const inputs = (machine: string) =>
+      schedules.filter((s) => s.Target.Arn.endsWith(`:stateMachine:${machine}`)).map((s) => JSON.parse(s.Target.Input));
+    assert.equal(schedules.length, 3);
+    assert.deepEqual(inputs('collect'), [{ accounts: ['42'] }]);
+    assert.deepEqual(inputs('optimize'), [{ accountId: '42', mode: 'auto' }]);
+    assert.deepEqual(inputs('train'), [{ accounts: ['42'] }]);
+    const train = schedules.find((s) => s.Target.Arn.endsWith(':stateMachine:train'));
+    assert.equal(train.ScheduleExpression, 'cron(30 2 ? * SUN *)');
+    for (const schedule of schedules) assert.equal(schedule.ScheduleExpressionTimezone, 'Europe/Berlin');
     assert.equal(resources(other.json, 'AWS::SNS::Subscription').length, 0);
     const versions = resources(other.json, 'AWS::Lambda::Function')
       .map(([, f]) => f.Environment.Variables.LINKEDIN_VERSION)

@@ -64,4 +64,8 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
         "decision_series",
         include_str!("../../../athena/queries/decision_series.sql"),
     ),
+    (
+        "creative_training",
+        include_str!("../../../athena/queries/creative_training.sql"),
+    ),
 ];

@@ -90,6 +90,7 @@ fn the_queries_declare_the_documented_parameters() {
     assert_eq!(names("budget_pacing"), window);
     assert_eq!(names("decision_input"), window);
     assert_eq!(names("decision_series"), window);
+    assert_eq!(names("creative_training"), window);
 }
 
 #[test]
@@ -99,7 +100,7 @@ fn an_unknown_query_lists_the_known_ones() {
     assert_eq!(
         err.to_string(),
         "no query is named top_performer; the queries are: top_performers, underperformers, \
-         daily_trend, budget_pacing, decision_input, decision_series"
+         daily_trend, budget_pacing, decision_input, decision_series, creative_training"
     );
 }
 

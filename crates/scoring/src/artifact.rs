@@ -39,6 +39,16 @@ pub struct TrainingWindow {
     pub end: NaiveDate,
 }
 
+impl TrainingWindow {
+    /// The days from the earlier start to the later end of both.
+    pub fn span(self, other: TrainingWindow) -> TrainingWindow {
+        TrainingWindow {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
 /// A version's `metadata.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
