@@ -22,6 +22,7 @@ pub fn state_machine_env(machine: Machine) -> &'static str {
     match machine {
         Machine::Collect => "ADSCTL_COLLECT_STATE_MACHINE_ARN",
         Machine::Optimize => "ADSCTL_OPTIMIZE_STATE_MACHINE_ARN",
+        Machine::Train => "ADSCTL_TRAIN_STATE_MACHINE_ARN",
     }
 }
 

@@ -25,6 +25,8 @@ pub enum MachineArg {
     Collect,
     /// statemachines/optimize.asl.json
     Optimize,
+    /// statemachines/train.asl.json
+    Train,
 }
 
 impl From<MachineArg> for Machine {
@@ -32,6 +34,7 @@ impl From<MachineArg> for Machine {
         match arg {
             MachineArg::Collect => Machine::Collect,
             MachineArg::Optimize => Machine::Optimize,
+            MachineArg::Train => Machine::Train,
         }
     }
 }
@@ -59,8 +62,8 @@ pub struct RunArgs {
     /// ARN (follow it with `adsctl executions show ARN --aws`).
     #[arg(long)]
     aws: bool,
-    /// With --aws: the state machine to start [default: $ADSCTL_COLLECT_STATE_MACHINE_ARN or
-    /// $ADSCTL_OPTIMIZE_STATE_MACHINE_ARN, by machine].
+    /// With --aws: the state machine to start [default: $ADSCTL_COLLECT_STATE_MACHINE_ARN,
+    /// $ADSCTL_OPTIMIZE_STATE_MACHINE_ARN or $ADSCTL_TRAIN_STATE_MACHINE_ARN, by machine].
     #[arg(long, value_name = "ARN", requires = "aws")]
     state_machine_arn: Option<String>,
 }
@@ -181,16 +184,13 @@ impl RunArgs {
             )
             .await;
         }
-        let input = self.input(machine)?;
-        let name = self.name(machine);
-        let adapters = LocalAdapters::new(self.config.resolve()?);
-        let clock = ScaledClock::realtime();
-        let steps = adapters.steps(&clock);
-        let printer = |event: &HistoryEvent| print_passing(event);
-        let orchestrator = Orchestrator::new(&steps).observe(&printer);
-        println!("{} execution {name}", machine.name());
-        let execution = orchestrator.start(machine, &name, input).await?;
-        print_end(&execution, adapters.data_dir());
+        let execution = run_local(
+            self.config.resolve()?,
+            machine,
+            &self.name(machine),
+            self.input(machine)?,
+        )
+        .await?;
         exit_status(&execution)
     }
 
@@ -211,8 +211,27 @@ impl RunArgs {
     }
 }
 
+/// Runs an execution of `machine` named `name` with `input` on this machine, printing its
+/// states as they pass and how it ended.
+pub async fn run_local(
+    resolved: Resolved,
+    machine: Machine,
+    name: &str,
+    input: Value,
+) -> anyhow::Result<Execution> {
+    let adapters = LocalAdapters::new(resolved);
+    let clock = ScaledClock::realtime();
+    let steps = adapters.steps(&clock);
+    let printer = |event: &HistoryEvent| print_passing(event);
+    let orchestrator = Orchestrator::new(&steps).observe(&printer);
+    println!("{} execution {name}", machine.name());
+    let execution = orchestrator.start(machine, name, input).await?;
+    print_end(&execution, adapters.data_dir());
+    Ok(execution)
+}
+
 /// The input `adsctl run` builds from --account: collect the last 14 days; optimize
-/// yesterday's decision window (the default policy's) in `mode`.
+/// yesterday's decision window (the default policy's) in `mode`; train on the last 90 days.
 fn default_input(machine: Machine, account: &str, mode: &str) -> anyhow::Result<Value> {
     let account = pipeline::account(account)?;
     let today = Utc::now().date_naive();
@@ -225,6 +244,7 @@ fn default_input(machine: Machine, account: &str, mode: &str) -> anyhow::Result<
             json!({"accountId": account.0.to_string(), "asOf": today.to_string(),
                    "windowStart": start.to_string(), "windowEnd": end.to_string(), "mode": mode})
         }
+        Machine::Train => json!({"accounts": [account.0.to_string()], "asOf": today.to_string()}),
     })
 }
 

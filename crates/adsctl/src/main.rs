@@ -26,6 +26,7 @@ mod decide;
 mod demo;
 mod executions;
 mod init;
+mod model;
 mod pipeline;
 mod report;
 mod sim_command;
@@ -71,7 +72,7 @@ enum Command {
     /// Run or validate an ASL state machine on the local executor, with mocked Tasks.
     #[command(subcommand)]
     Asl(asl_command::AslCommand),
-    /// Run a state machine (collect or optimize) with the real steps on this machine, or
+    /// Run a state machine (collect, optimize or train) with the real steps on this machine, or
     /// start it in AWS (--aws).
     Run(Box<executions::RunArgs>),
     /// List the executions, or `show NAME` one's history as the console lists it.
@@ -85,6 +86,9 @@ enum Command {
     /// The simulator, an account, and days of collect and optimize through the local
     /// executor, against a twin run with no optimization.
     Demo(Box<demo::DemoArgs>),
+    /// The creative scorer: train a version, score a copy, list the versions.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
 }
 
 #[tokio::main]
@@ -115,5 +119,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Approve(args) => args.run(true).await,
         Command::Reject(args) => args.run(false).await,
         Command::Demo(args) => args.run().await,
+        Command::Model(command) => command.run().await,
     }
 }

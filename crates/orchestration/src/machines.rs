@@ -1,4 +1,4 @@
-//! The two state machines of `statemachines/`, built into the binary so `adsctl` runs them
+//! The three state machines of `statemachines/`, built into the binary so `adsctl` runs them
 //! from any directory, with their `${...FunctionArn}` placeholders resolved to the local step
 //! names (`fetch-token`, `collect`, ...) as CDK resolves them to the deployed functions.
 
@@ -11,17 +11,20 @@ pub enum Machine {
     Collect,
     /// `statemachines/optimize.asl.json`: daily, per account.
     Optimize,
+    /// `statemachines/train.asl.json`: weekly, over every account.
+    Train,
 }
 
 impl Machine {
-    /// Both, in the order they run in a day.
-    pub const ALL: [Machine; 2] = [Machine::Collect, Machine::Optimize];
+    /// All three: the two of every day, in the order they run, then the weekly one.
+    pub const ALL: [Machine; 3] = [Machine::Collect, Machine::Optimize, Machine::Train];
 
     /// The name used on the command line and in the store (`executions/<name>/`).
     pub fn name(self) -> &'static str {
         match self {
             Machine::Collect => "collect",
             Machine::Optimize => "optimize",
+            Machine::Train => "train",
         }
     }
 
@@ -35,6 +38,7 @@ impl Machine {
         match self {
             Machine::Collect => include_str!("../../../statemachines/collect.asl.json"),
             Machine::Optimize => include_str!("../../../statemachines/optimize.asl.json"),
+            Machine::Train => include_str!("../../../statemachines/train.asl.json"),
         }
     }
 
@@ -53,7 +57,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_machines_parse_with_every_task_resolved_to_a_local_step() {
+    fn every_machine_parses_with_every_task_resolved_to_a_local_step() {
         for machine in Machine::ALL {
             let parsed = machine.state_machine().expect("parses");
             assert_eq!(parsed.name(), Some(machine.name()));

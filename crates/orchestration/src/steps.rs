@@ -1,4 +1,4 @@
-//! The seven steps as the local executor's Task handlers: [`LocalSteps`] answers a Task by
+//! The eight steps as the local executor's Task handlers: [`LocalSteps`] answers a Task by
 //! the function name its `Resource` resolves to (`fetch-token`, `collect`, ...), running the
 //! step's own `run` over the adapters it was given — the same code the Lambda mains run, with
 //! the local store, secrets, query engine and notifier instead of AWS's.
@@ -8,7 +8,7 @@
 //! stable name ([`StepError::name`]) and its message as the cause, so the state machines'
 //! `Retry` and `Catch` match exactly what they match on AWS.
 //!
-//! Time: the steps that ask for "now" (fetch-token, collect) get the executor's clock, so a
+//! Time: the steps that ask for "now" (fetch-token, collect, train) get the executor's clock, so a
 //! run on a simulated clock collects the simulated days.
 
 use std::future::Future;
@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Every function name the state machines call, one per step.
-pub const STEP_NAMES: [&str; 7] = [
+pub const STEP_NAMES: [&str; 8] = [
     "fetch-token",
     "collect",
     "start-athena-query",
@@ -30,6 +30,7 @@ pub const STEP_NAMES: [&str; 7] = [
     "decide",
     "apply",
     "report",
+    "train",
 ];
 
 /// The error of a Task naming no step.
@@ -104,6 +105,10 @@ impl TaskRunner for LocalSteps<'_> {
                     notifier: self.notifier,
                 };
                 step(input, |i| report::run(i, ports)).await
+            }
+            "train" => {
+                let ports = train::Ports { store: self.store };
+                step(input, |i| train::run(i, ports, now)).await
             }
             other => Err(TaskFailure::new(
                 UNKNOWN_FUNCTION,

@@ -134,6 +134,10 @@ pub struct Bayes {
     pub resume_paused: bool,
     /// A creative stays paused at least this many days before it may be resumed.
     pub resume_after_days: u32,
+    /// Use the latest creative scorer (`models/creative_scoring/`, when it beat the mean
+    /// baseline on held-out creatives) for each creative's CTR prior — what its copy
+    /// predicts, which matters while it has little data — and to rank candidate variations.
+    pub creative_scorer: bool,
 }
 
 impl Default for Bayes {
@@ -154,6 +158,7 @@ impl Default for Bayes {
             budget_shift_percent: 20.0,
             budget_confidence: 0.90,
             resume_paused: true,
+            creative_scorer: true,
             resume_after_days: 7,
         }
     }

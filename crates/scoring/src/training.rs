@@ -9,9 +9,9 @@
 //! typical 30% spread between creatives, the same typical spread decide falls back to.
 //! Creatives under `min_impressions` are left out.
 //!
-//! **The split** is by creative: a creative's id (with its account) decides, through a hash,
-//! whether it is one of the ~20% held out, so a creative is never in both and the same
-//! creative is held out every week. The forest (the seed's settings: 100 trees, depth 10,
+//! **The split** is by creative: creatives are ordered by a hash of their id (with their
+//! account) and the first 20% are held out, so a creative is never in both and mostly the
+//! same creatives are held out every week. The forest (the seed's settings: 100 trees, depth 10,
 //! minimum split 5, seeded) learns on the rest.
 //!
 //! **The measures**, on the held-out creatives: MSE and R² of the target; the same for the
@@ -152,27 +152,21 @@ pub struct Trained {
 /// Trains and measures a model on `examples`.
 ///
 /// # Errors
-/// [`ScoringError::TooLittleData`] when fewer than `min_creatives` creatives have
-/// `min_impressions`, or too few of them are held out to measure the model;
+/// [`ScoringError::TooLittleData`] when fewer than `min_creatives` (and at least 10)
+/// creatives have `min_impressions`;
 /// [`ScoringError::Training`] when the forest cannot be fitted.
 pub fn train(examples: &[Example], settings: &TrainingSettings) -> Result<Trained, ScoringError> {
     let rows = targets(examples, settings.min_impressions);
-    let too_little = |found: usize| ScoringError::TooLittleData {
-        found,
-        needed: settings.min_creatives,
-        min_impressions: settings.min_impressions,
-    };
-    if rows.len() < settings.min_creatives {
-        return Err(too_little(rows.len()));
+    // Ten at the least: two held out and eight to learn from.
+    let needed = settings.min_creatives.max(10);
+    if rows.len() < needed {
+        return Err(ScoringError::TooLittleData {
+            found: rows.len(),
+            needed,
+            min_impressions: settings.min_impressions,
+        });
     }
-    let (test, learn): (Vec<&Row>, Vec<&Row>) = rows
-        .iter()
-        .partition(|row| held_out(&row.key, settings.test_share));
-    // A fifth of the minimum: enough held-out creatives to measure anything at all.
-    let min_test = (settings.min_creatives / 5).max(2);
-    if test.len() < min_test || learn.len() < min_test {
-        return Err(too_little(rows.len()));
-    }
+    let (test, learn) = split(&rows, settings.test_share);
     let matrix = |rows: &[&Row]| rows.iter().map(|r| r.features.clone()).collect::<Vec<_>>();
     let target = |rows: &[&Row]| rows.iter().map(|r| r.target).collect::<Vec<_>>();
     let (x_test, y_test) = (matrix(&test), target(&test));
@@ -268,11 +262,25 @@ fn targets(examples: &[Example], min_impressions: f64) -> Vec<Row> {
         .collect()
 }
 
-/// Whether the creative `key` is held out: a stable hash of it below `share`.
-fn held_out(key: &(String, u64), share: f64) -> bool {
-    let digest = Sha256::digest(format!("{}:{}", key.0, key.1));
-    let bucket = u16::from_be_bytes([digest[0], digest[1]]);
-    f64::from(bucket) / 65_536.0 < share
+/// The held-out creatives and the rest: the creatives ordered by a hash of their key
+/// (account, id), the first `share` of them held out. A creative's place in that order
+/// never changes, so the same creatives tend to be held out week after week.
+fn split(rows: &[Row], share: f64) -> (Vec<&Row>, Vec<&Row>) {
+    let mut ordered: Vec<(u64, &Row)> = rows
+        .iter()
+        .map(|row| {
+            let digest = Sha256::digest(format!("{}:{}", row.key.0, row.key.1));
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&digest[..8]);
+            (u64::from_be_bytes(first), row)
+        })
+        .collect();
+    ordered.sort_by_key(|(hash, _)| *hash);
+    let held =
+        ((rows.len() as f64 * share).round() as usize).clamp(1, rows.len().saturating_sub(1));
+    let mut rows = ordered.into_iter().map(|(_, row)| row);
+    let test = rows.by_ref().take(held).collect();
+    (test, rows.collect())
 }
 
 /// The confidence that the model's squared errors are smaller than the constant

@@ -11,7 +11,9 @@
 //!
 //! **Posteriors.** CTR ~ Beta and conversions per click ~ Beta, each with an empirical-Bayes
 //! prior fitted over all the account's creatives with data in the window
-//! ([`BetaPrior::fit`]); their product is log-normal ([`crate::posterior`]).
+//! ([`BetaPrior::fit`]); their product is log-normal ([`crate::posterior`]). With a
+//! creative scorer, a creative's CTR prior is instead what its copy predicts around the
+//! account's ([`crate::copy_prior`]), and variations are the best-ranked rewrite.
 //! [`compare`] draws `draws` samples per creative (seeded by account, `asOf` and campaign)
 //! for P(best), the expected loss and P(worse than the best other by `pause_margin`).
 //!
@@ -63,9 +65,11 @@ use chrono::{Days, NaiveDate};
 use policy::{Bayes, Guardrails};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use scoring::Scorer;
 
 use crate::account::{Account, Campaign, Creative};
 use crate::comparison::{Standing, compare, seed};
+use crate::copy_prior;
 use crate::posterior::{Beta, BetaPrior, Gamma, LogNormal};
 use crate::proposal::{Proposer, by_percent, cents, chance, evidence, money, percent};
 use crate::variation;
@@ -92,6 +96,7 @@ const BUDGET_LIMITED: f64 = 0.9;
 pub(crate) fn decide(
     account: &Account,
     copies: &BTreeMap<CreativeId, AdCopy>,
+    scorer: Option<&Scorer>,
     log: &[LogEntry],
     settings: &Bayes,
     guardrails: &Guardrails,
@@ -137,11 +142,14 @@ pub(crate) fn decide(
     let priors = Priors {
         ctr: ctr_prior,
         cvr: cvr_prior,
+        copy_ctr: scorer
+            .map(|scorer| copy_prior::ctr_priors(ctr_prior, copies, scorer, &mut notes))
+            .unwrap_or_default(),
     };
     let own_pauses = own_pauses(log);
     for campaign in account.campaigns.values().filter(|c| c.is_active()) {
         let judged = Judged::new(campaign, &stats, &priors, settings, &window, proposer);
-        judged.propose(settings, copies, proposer, &mut plan, &mut notes);
+        judged.propose(settings, copies, scorer, proposer, &mut plan, &mut notes);
         if settings.resume_paused {
             judged.propose_resume(&own_pauses, &priors, &stats, &window, proposer, &mut plan);
         }
@@ -294,8 +302,19 @@ impl Stats {
 }
 
 struct Priors {
+    /// The account's CTR prior.
     ctr: BetaPrior,
     cvr: BetaPrior,
+    /// CTR priors from the creatives' copy (the creative scorer), by creative.
+    copy_ctr: BTreeMap<CreativeId, BetaPrior>,
+}
+
+impl Priors {
+    /// The CTR prior of creative `id`: from its copy when the scorer gave one, else the
+    /// account's.
+    fn ctr_of(&self, id: CreativeId) -> BetaPrior {
+        self.copy_ctr.get(&id).copied().unwrap_or(self.ctr)
+    }
 }
 
 /// One creative of a campaign under comparison.
@@ -348,7 +367,9 @@ impl<'a> Judged<'a> {
             .active_creatives()
             .map(|creative| {
                 let s = stats.get(&creative.id).copied().unwrap_or_default();
-                let ctr = priors.ctr.posterior(s.clicks, s.impressions);
+                let ctr = priors
+                    .ctr_of(creative.id)
+                    .posterior(s.clicks, s.impressions);
                 let cvr = priors.cvr.posterior(s.used_conversions, s.effective_clicks);
                 Arm {
                     id: creative.id,
@@ -400,6 +421,7 @@ impl<'a> Judged<'a> {
         &self,
         settings: &Bayes,
         copies: &BTreeMap<CreativeId, AdCopy>,
+        scorer: Option<&Scorer>,
         proposer: Proposer,
         plan: &mut Plan,
         notes: &mut Vec<String>,
@@ -422,13 +444,14 @@ impl<'a> Judged<'a> {
                 plan.pause(standing.expected_loss, self.pause(i, reason, proposer));
             }
         }
-        self.propose_variation(settings, copies, proposer, plan, notes);
+        self.propose_variation(settings, copies, scorer, proposer, plan, notes);
     }
 
     fn propose_variation(
         &self,
         settings: &Bayes,
         copies: &BTreeMap<CreativeId, AdCopy>,
+        scorer: Option<&Scorer>,
         proposer: Proposer,
         plan: &mut Plan,
         notes: &mut Vec<String>,
@@ -457,6 +480,19 @@ impl<'a> Judged<'a> {
             ));
             return;
         };
+        let (rewritten, ranking) = match scorer {
+            None => (rewritten, String::new()),
+            Some(scorer) => {
+                let candidates = variation::candidates(copy);
+                match copy_prior::best_variation(scorer, copy, candidates, best.ctr.mean()) {
+                    Ok(ranked) => (ranked.copy, format!("; {}", ranked.why)),
+                    Err(why) => {
+                        notes.push(format!("creative {}: no variation: {why}", best.id));
+                        return;
+                    }
+                }
+            }
+        };
         let why = if fatigued {
             format!(
                 "creative {}, the best of campaign {} (P(best) {}), is fatigued: {}",
@@ -477,7 +513,7 @@ impl<'a> Judged<'a> {
             )
         };
         let reason = format!(
-            "{why}; a variation tests a rewritten copy of it (headline and call to action)"
+            "{why}; a variation tests a rewritten copy of it (headline and call to action){ranking}"
         );
         let action = proposer.variation(
             self.campaign.id,
@@ -507,7 +543,7 @@ impl<'a> Judged<'a> {
         let unit = self.impressions_per_dollar.unwrap_or(1.0);
         let best_now = if best.stats.recent_impressions > 0.0 {
             priors
-                .ctr
+                .ctr_of(best.id)
                 .posterior(best.stats.recent_clicks, best.stats.recent_impressions)
         } else {
             best.ctr
@@ -526,7 +562,7 @@ impl<'a> Judged<'a> {
             if impressions < settings.min_impressions as f64 {
                 continue;
             }
-            let ctr = priors.ctr.posterior(clicks, impressions);
+            let ctr = priors.ctr_of(creative.id).posterior(clicks, impressions);
             let value = ctr
                 .log()
                 .times(

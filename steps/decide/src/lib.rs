@@ -18,7 +18,8 @@
 //!   [`SeriesRow`]s; `account`: the rows as campaigns and creatives on `asOf`;
 //! - `rules`: the `rules` mode; `bayes`: the `bayes` mode, over `posterior` (Beta and
 //!   Gamma posteriors, empirical-Bayes priors) and `comparison` (the seeded Monte Carlo);
-//! - [`variation`]: the documented rewrite of a winner's copy; `proposal`: actions built
+//! - [`variation`]: the documented rewrite of a winner's copy; [`copy_prior`]: the creative
+//!   scorer's CTR priors and its ranking of candidate rewrites; `proposal`: actions built
 //!   with their derived ids and formats.
 //!
 //! Deliberately not here: changing anything on LinkedIn (apply does, re-checking the
@@ -29,6 +30,7 @@
 mod account;
 mod bayes;
 mod comparison;
+pub mod copy_prior;
 pub mod input;
 mod posterior;
 mod proposal;
@@ -46,6 +48,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use policy::action_log::{self, LogError};
 use policy::policy::{Mode, RuleAction};
 use policy::{LoadError, Policy};
+use scoring::Scorer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -177,9 +180,21 @@ pub async fn run(input: Input, ports: Ports<'_>) -> Result<Output, Error> {
         BTreeMap::new()
     };
     let log = action_log::read_recent(store, input.as_of, log_days(&policy)).await?;
+    let scorer = if uses_scorer(&policy) {
+        copy_prior::load(store, &mut notes).await
+    } else {
+        None
+    };
 
-    let (actions, decided_notes) =
-        decide(&rows, &copies, &log, &policy, valid.account, input.as_of);
+    let (actions, decided_notes) = decide(
+        &rows,
+        &copies,
+        scorer.as_ref(),
+        &log,
+        &policy,
+        valid.account,
+        input.as_of,
+    );
     notes.extend(decided_notes);
 
     let key = Decisions::key(input.as_of, &input.execution);
@@ -227,7 +242,8 @@ fn log_days(policy: &Policy) -> u32 {
 }
 
 /// The decision itself, without I/O: `rows` of the `decision_series` result (rows on or
-/// after `as_of` are ignored), the ad `copies` by creative (for variations), the action
+/// after `as_of` are ignored), the ad `copies` by creative (for variations, and the
+/// `scorer`'s CTR priors when there is one that decide may use), the action
 /// `log` (the cool-down's days, and the rate window's when bayes may resume), the `policy`. Returns every action in
 /// priority order — pauses worst first, budget moves, bids, variations — each already
 /// screened by the guardrails (a blocked action carries [`Action::blocked`]), and notes for
@@ -235,6 +251,7 @@ fn log_days(policy: &Policy) -> u32 {
 pub fn decide(
     rows: &[SeriesRow],
     copies: &BTreeMap<CreativeId, AdCopy>,
+    scorer: Option<&Scorer>,
     log: &[LogEntry],
     policy: &Policy,
     account: AccountId,
@@ -246,6 +263,7 @@ pub fn decide(
         Mode::Bayes => bayes::decide(
             &view,
             copies,
+            scorer,
             log,
             &policy.bayes,
             &policy.guardrails,
@@ -311,6 +329,11 @@ fn paired(id: &ActionId, why: Blocked) -> Blocked {
         ),
         guardrail: why.guardrail,
     }
+}
+
+/// Whether the policy uses the creative scorer: bayes mode with `creative_scorer` on.
+fn uses_scorer(policy: &Policy) -> bool {
+    policy.mode == Mode::Bayes && policy.bayes.creative_scorer
 }
 
 /// Whether the policy can create variations (and so needs the ad copy).

@@ -58,7 +58,7 @@ impl BetaPrior {
             default_mean
         };
         let clamp_mean = |m: f64| m.clamp(1e-6, 1.0 - 1e-6);
-        let typical = |m: f64| ((1.0 - m) / (m * typical_cv * typical_cv) - 1.0).max(1.0);
+        let typical = |m: f64| strength(m, typical_cv);
         let fallback =
             || BetaPrior::with_mean(clamp_mean(pooled), typical(clamp_mean(pooled)), false);
         if n < 3 {
@@ -78,6 +78,12 @@ impl BetaPrior {
         let kappa = mean * (1.0 - mean) / between - 1.0;
         let usual = typical(mean);
         BetaPrior::with_mean(mean, kappa.clamp(usual / 4.0, usual * 4.0), true)
+    }
+
+    /// A prior of mean `mean` (clamped into (0, 1)) whose spread is `cv` (sd / mean).
+    pub fn with_spread(mean: f64, cv: f64) -> BetaPrior {
+        let mean = mean.clamp(1e-6, 1.0 - 1e-6);
+        BetaPrior::with_mean(mean, strength(mean, cv), true)
     }
 
     /// A prior of mean `mean` and strength `kappa`, with α at least 1.
@@ -102,6 +108,12 @@ impl BetaPrior {
             b: self.beta + (trials - successes).max(0.0),
         }
     }
+}
+
+/// The strength κ = α + β of a Beta prior of mean `mean` whose sd is `cv` × mean: the
+/// Beta's variance m(1 − m)/(κ + 1) set to (cv · m)², at least 1.
+fn strength(mean: f64, cv: f64) -> f64 {
+    ((1.0 - mean) / (mean * cv * cv) - 1.0).max(1.0)
 }
 
 /// A Beta distribution.

@@ -110,6 +110,7 @@ fn decide_with(specs: &[Spec], policy: &Policy) -> (Vec<Action>, Vec<String>) {
     decide(
         &rows(specs),
         &BTreeMap::new(),
+        None,
         &[],
         policy,
         ACCOUNT,
@@ -215,7 +216,7 @@ fn rows_on_or_after_as_of_are_ignored() {
     all.extend(late);
     // WHEN bayes decides with and without them
     let policy = Policy::default();
-    let with_late = decide(&all, &BTreeMap::new(), &[], &policy, ACCOUNT, as_of());
+    let with_late = decide(&all, &BTreeMap::new(), None, &[], &policy, ACCOUNT, as_of());
     let without = decide_with(&one_loser(), &policy);
     // THEN the decisions are the same: the loser is paused
     assert_eq!(with_late, without);
@@ -291,6 +292,7 @@ fn a_fatigued_best_creative_gets_a_variation_that_says_so() {
     let (actions, _) = decide(
         &rows(&specs),
         &copies,
+        None,
         &[],
         &Policy::default(),
         ACCOUNT,
@@ -353,6 +355,7 @@ fn a_confident_winner_gets_a_deterministic_variation_of_its_copy() {
         decide(
             &rows(&specs),
             &copies,
+            None,
             &[],
             &Policy::default(),
             ACCOUNT,
@@ -399,6 +402,7 @@ fn no_variation_without_copy_or_with_four_active_creatives() {
     let (crowded, _) = decide(
         &rows(&four),
         &copies,
+        None,
         &[],
         &Policy::default(),
         ACCOUNT,
@@ -476,6 +480,7 @@ fn when_a_guardrail_blocks_half_a_budget_move_both_halves_are_blocked() {
     let (actions, _) = decide(
         &rows(&specs),
         &BTreeMap::new(),
+        None,
         &log,
         &Policy::default(),
         ACCOUNT,
@@ -531,6 +536,7 @@ fn bids_rise_where_delivery_lags_and_fall_where_full_budgets_convert_poorly() {
     let (actions, _) = decide(
         &cpc,
         &BTreeMap::new(),
+        None,
         &[],
         &Policy::default(),
         ACCOUNT,
@@ -636,6 +642,7 @@ fn campaigns_that_are_not_active_are_never_decided_on() {
         let (actions, _) = decide(
             &paused_campaign,
             &BTreeMap::new(),
+            None,
             &[],
             &policy,
             ACCOUNT,
@@ -911,6 +918,7 @@ fn worn_best_and_fresh_paused(paused_days_ago: u64, ours: bool) -> (Vec<Action>,
     decide(
         &rows,
         &BTreeMap::new(),
+        None,
         &log,
         &Policy::default(),
         ACCOUNT,

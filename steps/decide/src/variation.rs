@@ -18,6 +18,10 @@
 //! but no percentage, price or *free* offer, which the advertiser would have to make true.
 //! Description and landing page are kept. When no rule applies (the copy already has every
 //! feature), there is no variation.
+//!
+//! Without a creative scorer the variation is the rewrite by every rule ([`rewrite`]); with
+//! one, decide ranks every rewrite by a subset of the rules ([`candidates`]) and proposes
+//! the one it predicts best.
 
 use ads::AdCopy;
 
@@ -31,29 +35,67 @@ const NUMBER_SUFFIX: &str = ": 3 takeaways";
 const POWER_PREFIX: &str = "New: ";
 const POWER_WORDS: [&str; 6] = ["free", "new", "now", "today", "data", "exclusive"];
 
-/// The rewritten copy, or `None` when no rule changes anything.
+/// The rewritten copy with every rule, or `None` when no rule changes anything.
 pub fn rewrite(copy: &AdCopy) -> Option<AdCopy> {
+    rewrite_with(copy, Rules::ALL)
+}
+
+/// Every distinct rewrite by a non-empty subset of the rules (those that change the copy),
+/// for the creative scorer to rank; the full [`rewrite`] among them.
+pub fn candidates(copy: &AdCopy) -> Vec<AdCopy> {
+    let mut found: Vec<AdCopy> = Vec::new();
+    for bits in 1..(1u8 << Rules::COUNT) {
+        if let Some(candidate) = rewrite_with(copy, Rules(bits))
+            && !found.contains(&candidate)
+        {
+            found.push(candidate);
+        }
+    }
+    found
+}
+
+/// Which of the six rules apply, one bit each in the order of the module's table.
+#[derive(Debug, Clone, Copy)]
+struct Rules(u8);
+
+impl Rules {
+    const COUNT: u8 = 6;
+    const ALL: Rules = Rules((1 << Rules::COUNT) - 1);
+
+    fn has(self, rule: u8) -> bool {
+        self.0 & (1 << (rule - 1)) != 0
+    }
+}
+
+/// `copy` rewritten by the rules in `rules`, or `None` when they change nothing.
+fn rewrite_with(copy: &AdCopy, rules: Rules) -> Option<AdCopy> {
     let mut headline = copy.headline.clone();
     let mut commentary = copy.commentary.clone();
 
     let main = join(&[headline.as_deref(), commentary.as_deref()]);
-    if uppercase_ratio(&main) > 0.2 {
+    if rules.has(1) && uppercase_ratio(&main) > 0.2 {
         headline = headline.map(|h| sentence_case(&h));
         commentary = commentary.map(|c| sentence_case(&c));
     }
-    headline = headline.map(|h| h.replace('!', "."));
-    commentary = commentary.map(|c| c.replace('!', "."));
+    if rules.has(2) {
+        headline = headline.map(|h| h.replace('!', "."));
+        commentary = commentary.map(|c| c.replace('!', "."));
+    }
 
     let main = join(&[headline.as_deref(), commentary.as_deref()]);
-    let needs_number = !main.chars().any(|c| c.is_ascii_digit());
+    let needs_number = rules.has(3) && !main.chars().any(|c| c.is_ascii_digit());
     let all = join(&[main.as_str(), copy.description.as_deref().unwrap_or("")].map(Some));
-    let needs_power_word = !has_power_word(&all);
+    let needs_power_word = rules.has(4) && !has_power_word(&all);
 
     match headline.as_mut() {
         Some(h) => {
             let prefix = if needs_power_word { POWER_PREFIX } else { "" };
             let suffix = if needs_number { NUMBER_SUFFIX } else { "" };
-            let room = MAX_HEADLINE_CHARS.saturating_sub(prefix.len() + suffix.len());
+            let room = if rules.has(5) {
+                MAX_HEADLINE_CHARS.saturating_sub(prefix.len() + suffix.len())
+            } else {
+                usize::MAX
+            };
             let core = shorten(h.trim(), room);
             *h = format!("{prefix}{core}{suffix}");
         }
@@ -72,7 +114,7 @@ pub fn rewrite(copy: &AdCopy) -> Option<AdCopy> {
     }
 
     let call_to_action = match copy.call_to_action.as_deref() {
-        Some("LEARN_MORE") => Some("DOWNLOAD".to_owned()),
+        Some("LEARN_MORE") if rules.has(6) => Some("DOWNLOAD".to_owned()),
         _ => copy.call_to_action.clone(),
     };
     let rewritten = AdCopy {
@@ -224,6 +266,25 @@ mod tests {
     }
 
     #[test]
+    fn candidates_are_the_distinct_rewrites_by_subsets_of_the_rules() {
+        // GIVEN plain copy, which three rules change (number, power word, call to action)
+        let plain = copy(
+            "A guide to customer onboarding",
+            "Read our guide on onboarding.",
+            "LEARN_MORE",
+        );
+        // WHEN its candidates are listed
+        let found = candidates(&plain);
+        // THEN there is one per non-empty subset of those three, the full rewrite among them
+        assert_eq!(found.len(), 7);
+        assert!(found.contains(&rewrite(&plain).unwrap()));
+        assert!(found.iter().any(|c| c.headline.as_deref()
+            == Some("A guide to customer onboarding: 3 takeaways")
+            && c.call_to_action.as_deref() == Some("LEARN_MORE")));
+        assert!(!found.contains(&plain));
+    }
+
+    #[test]
     fn copy_with_every_feature_has_no_variation() {
         let finished = copy(
             "New: 5 onboarding checklists for 2026",
@@ -231,5 +292,6 @@ mod tests {
             "DOWNLOAD",
         );
         assert_eq!(rewrite(&finished), None);
+        assert!(candidates(&finished).is_empty());
     }
 }
