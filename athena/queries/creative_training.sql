@@ -5,10 +5,11 @@
 -- @param end_date date            Last day of the window (YYYY-MM-DD, inclusive).
 --
 -- One row per creative with delivery in the window and copy in the creatives table, ordered
--- by creative_id; first_day and last_day ('YYYY-MM-DD') are the days it was reported on.
+-- by creative_id (the scorer compares a creative with its campaign); first_day and last_day ('YYYY-MM-DD') are the days it was reported on.
 -- Copy columns are NULL where the post has none.
 SELECT
   d.account_id,
+  d.campaign_id,
   d.creative_id,
   SUM(d.impressions) AS impressions,
   SUM(d.clicks) AS clicks,
@@ -23,5 +24,5 @@ JOIN creatives AS cr
   ON cr.account_id = d.account_id AND cr.creative_id = d.creative_id
 WHERE d.account_id = ?
   AND d.dt BETWEEN ? AND ?
-GROUP BY d.account_id, d.creative_id, cr.headline, cr.description, cr.commentary, cr.call_to_action
+GROUP BY d.account_id, d.campaign_id, d.creative_id, cr.headline, cr.description, cr.commentary, cr.call_to_action
 ORDER BY d.creative_id;

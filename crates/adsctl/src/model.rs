@@ -67,10 +67,10 @@ pub struct ScoreArgs {
     /// The call to action: LEARN_MORE, DOWNLOAD, REGISTER, SIGN_UP, REQUEST_DEMO, ...
     #[arg(long)]
     cta: Option<String>,
-    /// The account's CTR the prediction is relative to [default: the training creatives'
+    /// The CTR of the campaign the copy would run in [default: the training creatives'
     /// pooled CTR].
     #[arg(long)]
-    account_ctr: Option<f64>,
+    campaign_ctr: Option<f64>,
 }
 
 /// `adsctl model list`.
@@ -127,10 +127,10 @@ impl TrainArgs {
 
 impl ScoreArgs {
     async fn run(self) -> anyhow::Result<()> {
-        if let Some(ctr) = self.account_ctr
+        if let Some(ctr) = self.campaign_ctr
             && !(ctr > 0.0 && ctr < 1.0)
         {
-            anyhow::bail!("--account-ctr {ctr} is not a rate between 0 and 1 (0.0045 is 0.45%)");
+            anyhow::bail!("--campaign-ctr {ctr} is not a rate between 0 and 1 (0.0045 is 0.45%)");
         }
         let store = self.config.resolve()?.store();
         let scorer = ModelStore::new(&store).latest().await?;
@@ -142,10 +142,10 @@ impl ScoreArgs {
             landing_page: None,
         };
         let prediction = scorer.predict(&[&copy])?[0];
-        let base = self.account_ctr.unwrap_or(scorer.metadata.base_ctr);
+        let base = self.campaign_ctr.unwrap_or(scorer.metadata.base_ctr);
         let (low, high) = prediction.interval(base);
         println!(
-            "predicted CTR {:.2}% (80% interval {:.2}%–{:.2}%), {:+.0}% against an account CTR \
+            "predicted CTR {:.2}% (80% interval {:.2}%–{:.2}%), {:+.0}% against a campaign CTR \
              of {:.2}%",
             prediction.ctr(base) * 100.0,
             low * 100.0,
@@ -209,7 +209,7 @@ impl ListArgs {
 }
 
 /// What a version measured, for the terminal.
-fn summary(m: &Metadata) -> String {
+pub fn summary(m: &Metadata) -> String {
     let mut out = format!(
         "model v{} stored under {}v{}/\n  learned from {} creatives of {} account(s), {} to {}; \
          {} held out\n  held-out R² {:.3} (MSE {:.4}) against the mean baseline's R² {:.3} \

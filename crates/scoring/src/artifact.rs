@@ -27,7 +27,7 @@ use crate::training::{Importance, Metrics, Residuals, Trained, TrainingSettings}
 pub const PREFIX: &str = "models/creative_scoring/";
 
 /// What the model predicts.
-pub const TARGET: &str = "ln(shrunk CTR / account CTR)";
+pub const TARGET: &str = "ln(shrunk CTR / campaign CTR)";
 
 /// The days the training data covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,8 @@ use smartcore::linalg::basic::matrix::DenseMatrix;
 
 use crate::error::ScoringError;
 
-/// The forest's settings; the defaults are the seed's.
+/// The forest's settings; the defaults are the seed's (and scikit-learn's where the seed
+/// kept them: every feature tried at each split, leaves of one creative).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ForestSettings {
@@ -19,6 +20,10 @@ pub struct ForestSettings {
     pub max_depth: u16,
     /// A node needs this many creatives to be split.
     pub min_samples_split: usize,
+    /// A leaf keeps at least this many creatives.
+    pub min_samples_leaf: usize,
+    /// Features tried at each split; `None`: all of them.
+    pub max_features: Option<usize>,
     /// Seed of the bootstrap samples and of the features tried at each split.
     pub seed: u64,
 }
@@ -29,6 +34,8 @@ impl Default for ForestSettings {
             trees: 100,
             max_depth: 10,
             min_samples_split: 5,
+            min_samples_leaf: 1,
+            max_features: None,
             seed: 42,
         }
     }
@@ -53,6 +60,12 @@ impl Forest {
             .with_n_trees(settings.trees)
             .with_max_depth(settings.max_depth)
             .with_min_samples_split(settings.min_samples_split)
+            .with_min_samples_leaf(settings.min_samples_leaf)
+            .with_m(
+                settings
+                    .max_features
+                    .unwrap_or(x.first().map_or(1, Vec::len)),
+            )
             .with_seed(settings.seed);
         let regressor = Regressor::fit(&matrix(x)?, &y.to_vec(), parameters)
             .map_err(|e| ScoringError::Training(e.to_string()))?;

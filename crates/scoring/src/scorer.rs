@@ -1,5 +1,5 @@
-//! A loaded model answering for ad copy: its CTR relative to the account's, as a rate at a
-//! given account CTR, with the 80% interval its held-out residuals give.
+//! A loaded model answering for ad copy: its CTR relative to its campaign's, as a rate at
+//! a given campaign CTR, with the 80% interval its held-out residuals give.
 
 use ads::AdCopy;
 
@@ -19,7 +19,7 @@ pub struct Scorer {
 /// What the model predicts for one copy.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prediction {
-    /// ln(CTR / account CTR) predicted.
+    /// ln(CTR / campaign CTR) predicted.
     pub log_lift: f64,
     /// ln of the interval's ends relative to the prediction (10th, 90th percentile of the
     /// held-out residuals).
@@ -29,16 +29,16 @@ pub struct Prediction {
 }
 
 impl Prediction {
-    /// The predicted CTR in an account whose CTR is `account_ctr`.
-    pub fn ctr(&self, account_ctr: f64) -> f64 {
-        account_ctr * self.log_lift.exp()
+    /// The predicted CTR in a campaign whose CTR is `campaign_ctr`.
+    pub fn ctr(&self, campaign_ctr: f64) -> f64 {
+        campaign_ctr * self.log_lift.exp()
     }
 
-    /// The 80% interval of the CTR in an account whose CTR is `account_ctr`.
-    pub fn interval(&self, account_ctr: f64) -> (f64, f64) {
+    /// The 80% interval of the CTR in a campaign whose CTR is `campaign_ctr`.
+    pub fn interval(&self, campaign_ctr: f64) -> (f64, f64) {
         (
-            self.ctr(account_ctr) * self.residual_p10.exp(),
-            self.ctr(account_ctr) * self.residual_p90.exp(),
+            self.ctr(campaign_ctr) * self.residual_p10.exp(),
+            self.ctr(campaign_ctr) * self.residual_p90.exp(),
         )
     }
 }

@@ -23,9 +23,9 @@ fn creatives(
     let quality = Normal::new(0.0, 0.3).unwrap();
     let mut examples = Vec::new();
     for account in 0..accounts {
-        // Accounts differ in their level, which copy cannot explain.
-        let median = 0.0045 * (1.0 + 0.2 * (account as f64 - 2.0) / 2.0);
         for i in 0..per_account {
+            // Campaigns differ in their level, which copy cannot explain.
+            let median = 0.0045 * (1.0 + 0.1 * ((account * 7 + i / 10) % 5) as f64 - 0.2);
             let copy = sim::copy::generate(&mut rng);
             let features = sim::copy::features(&copy);
             let epsilon = quality.sample(&mut rng);
@@ -37,6 +37,7 @@ fn creatives(
             let clicks = Poisson::new(ctr * impressions).unwrap().sample(&mut rng);
             examples.push(Example {
                 account_id: format!("50{account}"),
+                campaign_id: account * 100 + i / 10,
                 creative_id: account * 1_000 + i,
                 impressions,
                 clicks,

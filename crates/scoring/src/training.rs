@@ -1,11 +1,14 @@
 //! Training: from creatives' totals and copy to a random forest, measured on creatives it
 //! never saw.
 //!
-//! **The target.** A creative's CTR relative to its account: `ln(shrunk CTR / account CTR)`.
-//! Relative, because accounts differ in audience and offer far more than copy can explain,
-//! and decide applies the prediction to its own account's rate. Shrunk, because a creative
+//! **The target.** A creative's CTR relative to its campaign's: `ln(shrunk CTR / campaign
+//! CTR)`. Relative, because campaigns differ in audience, format and offer, and their
+//! creatives in how worn they are, far more than copy can explain; LinkedIn rotates a
+//! campaign's creatives evenly, so within a campaign those are shared and what is left is
+//! mostly the copy and the creative itself. decide applies the prediction to the campaign's
+//! own rate. Shrunk, because a creative
 //! with few impressions has a noisy CTR: its clicks are pooled with κ pseudo-impressions at
-//! the account's CTR, κ = (1 − m) / (m · 0.3²) for the account's CTR m — the strength of a
+//! the campaign's CTR, κ = (1 − m) / (m · 0.3²) for the campaign's CTR m — the strength of a
 //! typical 30% spread between creatives, the same typical spread decide falls back to.
 //! Creatives under `min_impressions` are left out.
 //!
@@ -43,6 +46,8 @@ use crate::forest::{Forest, ForestSettings};
 pub struct Example {
     /// Its ad account (digits).
     pub account_id: String,
+    /// Its campaign.
+    pub campaign_id: u64,
     /// Its id.
     pub creative_id: u64,
     /// Impressions over the window.
@@ -81,14 +86,14 @@ impl Default for TrainingSettings {
 /// How sure training must be that the model beats the baseline on held-out creatives.
 pub const BEATS_BASELINE_CONFIDENCE: f64 = 0.95;
 
-/// A typical spread of creatives' CTR within an account (coefficient of variation).
+/// A typical spread of creatives' CTR within a campaign (coefficient of variation).
 const TYPICAL_CTR_CV: f64 = 0.3;
 
 /// What training measured on the held-out creatives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
-    /// Mean squared error of the target, ln(CTR / account CTR).
+    /// Mean squared error of the target, ln(CTR / campaign CTR).
     pub mse: f64,
     /// R² of the target.
     pub r2: f64,
@@ -232,11 +237,12 @@ struct Row {
     target: f64,
 }
 
-/// The creatives with at least `min_impressions`, with their shrunk relative CTR.
+/// The creatives with at least `min_impressions`, with their shrunk CTR relative to their
+/// campaign's.
 fn targets(examples: &[Example], min_impressions: f64) -> Vec<Row> {
-    let mut accounts: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let mut campaigns: BTreeMap<(&str, u64), (f64, f64)> = BTreeMap::new();
     for e in examples {
-        let totals = accounts.entry(&e.account_id).or_default();
+        let totals = campaigns.entry((&e.account_id, e.campaign_id)).or_default();
         totals.0 += e.clicks.max(0.0);
         totals.1 += e.impressions.max(0.0);
     }
@@ -244,19 +250,19 @@ fn targets(examples: &[Example], min_impressions: f64) -> Vec<Row> {
         .iter()
         .filter(|e| e.impressions >= min_impressions && e.clicks >= 0.0)
         .filter_map(|e| {
-            let (clicks, impressions) = accounts[e.account_id.as_str()];
-            let account_ctr = clicks / impressions;
-            if account_ctr <= 0.0 || account_ctr >= 1.0 {
+            let (clicks, impressions) = campaigns[&(e.account_id.as_str(), e.campaign_id)];
+            let campaign_ctr = clicks / impressions;
+            if campaign_ctr <= 0.0 || campaign_ctr >= 1.0 {
                 return None;
             }
-            let kappa = (1.0 - account_ctr) / (account_ctr * TYPICAL_CTR_CV * TYPICAL_CTR_CV);
-            let shrunk = (e.clicks + kappa * account_ctr) / (e.impressions + kappa);
+            let kappa = (1.0 - campaign_ctr) / (campaign_ctr * TYPICAL_CTR_CV * TYPICAL_CTR_CV);
+            let shrunk = (e.clicks + kappa * campaign_ctr) / (e.impressions + kappa);
             Some(Row {
                 key: (e.account_id.clone(), e.creative_id),
                 impressions: e.impressions,
                 clicks: e.clicks,
                 features: features::of(&e.copy),
-                target: (shrunk / account_ctr).ln(),
+                target: (shrunk / campaign_ctr).ln(),
             })
         })
         .collect()

@@ -143,7 +143,10 @@ pub(crate) fn decide(
         ctr: ctr_prior,
         cvr: cvr_prior,
         copy_ctr: scorer
-            .map(|scorer| copy_prior::ctr_priors(ctr_prior, copies, scorer, &mut notes))
+            .map(|scorer| {
+                let campaign_ctr = campaign_ctrs(account, &stats, ctr_prior);
+                copy_prior::ctr_priors(&campaign_ctr, copies, scorer, &mut notes)
+            })
             .unwrap_or_default(),
     };
     let own_pauses = own_pauses(log);
@@ -156,6 +159,25 @@ pub(crate) fn decide(
     }
     campaigns(account, &stats, settings, guardrails, proposer, &mut plan);
     (plan.into_actions(), notes)
+}
+
+/// Each creative's campaign CTR: the campaign's clicks over its impressions in the window,
+/// shrunk toward the account's prior (a new campaign reads as the account).
+fn campaign_ctrs(
+    account: &Account,
+    stats: &BTreeMap<CreativeId, Stats>,
+    prior: BetaPrior,
+) -> BTreeMap<CreativeId, f64> {
+    let mut found = BTreeMap::new();
+    for campaign in account.campaigns.values() {
+        let mut total = Stats::default();
+        for id in campaign.creatives.keys() {
+            total.add(&stats.get(id).copied().unwrap_or_default());
+        }
+        let ctr = prior.posterior(total.clicks, total.impressions).mean();
+        found.extend(campaign.creatives.keys().map(|id| (*id, ctr)));
+    }
+    found
 }
 
 /// The days looked at and their conversion completeness.
@@ -484,7 +506,7 @@ impl<'a> Judged<'a> {
             None => (rewritten, String::new()),
             Some(scorer) => {
                 let candidates = variation::candidates(copy);
-                match copy_prior::best_variation(scorer, copy, candidates, best.ctr.mean()) {
+                match copy_prior::best_variation(scorer, copy, candidates, self.campaign_ctr()) {
                     Ok(ranked) => (ranked.copy, format!("; {}", ranked.why)),
                     Err(why) => {
                         notes.push(format!("creative {}: no variation: {why}", best.id));
@@ -523,6 +545,18 @@ impl<'a> Judged<'a> {
             self.evidence(self.best),
         );
         plan.variations.push((standing.prob_best, action));
+    }
+
+    /// The active creatives' pooled CTR (the best's posterior mean before any delivery).
+    fn campaign_ctr(&self) -> f64 {
+        let (clicks, impressions) = self.arms.iter().fold((0.0, 0.0), |(c, i), arm| {
+            (c + arm.stats.clicks, i + arm.stats.impressions)
+        });
+        if impressions > 0.0 {
+            clicks / impressions
+        } else {
+            self.arms[self.best].ctr.mean()
+        }
     }
 
     /// The paused creative (the optimizer's own, paused long enough) most likely to beat

@@ -9,8 +9,9 @@
 //! the report) say which and why. A store failure reading the model does the same: the
 //! scorer sharpens decisions, it never blocks them.
 //!
-//! **The prior.** The model predicts ln(CTR / account CTR) from the copy; a creative's CTR
-//! prior is a Beta whose mean is the account prior's mean × that lift and whose spread
+//! **The prior.** The model predicts ln(CTR / campaign CTR) from the copy; a creative's CTR
+//! prior is a Beta whose mean is its campaign's CTR (the campaign's clicks over its
+//! impressions in the window, shrunk toward the account's prior) × that lift, and whose spread
 //! (sd / mean) is the model's held-out residual sd — how far real creatives fell from what
 //! it predicted, measurement noise included, so the prior is no surer than the model was.
 //! The data outweighs it as impressions come: with the typical residual sd of 0.3 it weighs
@@ -68,15 +69,18 @@ pub async fn load(store: &dyn ObjectStore, notes: &mut Vec<String>) -> Option<Sc
     }
 }
 
-/// Each creative's CTR prior from its copy, around the account's prior; creatives without
-/// copy are absent (they keep the account's).
+/// Each creative's CTR prior from its copy, around its campaign's CTR (`campaign_ctr`, by
+/// creative); creatives without copy are absent (they keep the account's prior).
 pub(crate) fn ctr_priors(
-    account: BetaPrior,
+    campaign_ctr: &BTreeMap<CreativeId, f64>,
     copies: &BTreeMap<CreativeId, AdCopy>,
     scorer: &Scorer,
     notes: &mut Vec<String>,
 ) -> BTreeMap<CreativeId, BetaPrior> {
-    let (ids, texts): (Vec<CreativeId>, Vec<&AdCopy>) = copies.iter().unzip();
+    let (ids, texts): (Vec<CreativeId>, Vec<&AdCopy>) = copies
+        .iter()
+        .filter(|(id, _)| campaign_ctr.contains_key(id))
+        .unzip();
     let predictions = match scorer.predict(&texts) {
         Ok(predictions) => predictions,
         Err(error) => {
@@ -89,17 +93,17 @@ pub(crate) fn ctr_priors(
     let spread = scorer.metadata.residuals.sd;
     ids.into_iter()
         .zip(predictions)
-        .map(|(id, p)| (id, BetaPrior::with_spread(p.ctr(account.mean()), spread)))
+        .map(|(id, p)| (id, BetaPrior::with_spread(p.ctr(campaign_ctr[&id]), spread)))
         .collect()
 }
 
 /// The candidate predicted best, when it is predicted to beat `original`; with both
-/// predictions (CTR at `account_ctr`) for the reason.
+/// predictions (CTR at `campaign_ctr`) for the reason.
 pub(crate) fn best_variation(
     scorer: &Scorer,
     original: &AdCopy,
     candidates: Vec<AdCopy>,
-    account_ctr: f64,
+    campaign_ctr: f64,
 ) -> Result<Ranked, String> {
     let count = candidates.len();
     let mut all: Vec<&AdCopy> = vec![original];
@@ -110,7 +114,10 @@ pub(crate) fn best_variation(
         .zip(&predictions[1..])
         .max_by(|a, b| a.1.log_lift.total_cmp(&b.1.log_lift))
         .ok_or_else(|| "no candidate rewrite".to_owned())?;
-    let (original_ctr, best_ctr) = (predictions[0].ctr(account_ctr), predicted.ctr(account_ctr));
+    let (original_ctr, best_ctr) = (
+        predictions[0].ctr(campaign_ctr),
+        predicted.ctr(campaign_ctr),
+    );
     if predicted.log_lift <= predictions[0].log_lift {
         return Err(format!(
             "the creative scorer predicts none of {count} candidate rewrites beats its copy \

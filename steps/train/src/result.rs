@@ -10,8 +10,9 @@ use ads::AdCopy;
 use chrono::NaiveDate;
 use scoring::{Example, TrainingWindow};
 
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "account_id",
+    "campaign_id",
     "creative_id",
     "impressions",
     "clicks",
@@ -106,7 +107,7 @@ pub fn read(body: &[u8]) -> Result<Read, ResultError> {
         let day = |c: usize| {
             NaiveDate::parse_from_str(field(c), "%Y-%m-%d").map_err(|_| bad(c, "a day YYYY-MM-DD"))
         };
-        let (first, last) = (day(4)?, day(5)?);
+        let (first, last) = (day(5)?, day(6)?);
         let days = TrainingWindow {
             start: first,
             end: last,
@@ -114,14 +115,15 @@ pub fn read(body: &[u8]) -> Result<Read, ResultError> {
         window = Some(window.map_or(days, |w| w.span(days)));
         examples.push(Example {
             account_id: text(0).ok_or_else(|| bad(0, "an account id"))?,
-            creative_id: field(1).parse().map_err(|_| bad(1, "a creative id"))?,
-            impressions: count(2)?,
-            clicks: count(3)?,
+            campaign_id: field(1).parse().map_err(|_| bad(1, "a campaign id"))?,
+            creative_id: field(2).parse().map_err(|_| bad(2, "a creative id"))?,
+            impressions: count(3)?,
+            clicks: count(4)?,
             copy: AdCopy {
-                headline: text(6),
-                description: text(7),
-                commentary: text(8),
-                call_to_action: text(9),
+                headline: text(7),
+                description: text(8),
+                commentary: text(9),
+                call_to_action: text(10),
                 landing_page: None,
             },
         });

@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 
 use super::*;
 
-const HEADER: &str = "account_id,creative_id,impressions,clicks,first_day,last_day,headline,\
+const HEADER: &str = "account_id,campaign_id,creative_id,impressions,clicks,first_day,last_day,headline,\
                       description,commentary,call_to_action";
 
 /// A creative_training result of `creatives` creatives of `account` with `impressions` each,
@@ -25,6 +25,7 @@ fn result(account: &str, creatives: u64, impressions: u64, seed: u64) -> String 
         let clicks = (ctr * impressions as f64).round() as u64;
         csv.write_record([
             account,
+            &(seed * 100 + id / 10).to_string(),
             &(seed * 10_000 + id).to_string(),
             &impressions.to_string(),
             &clicks.to_string(),

@@ -7,6 +7,7 @@ mod collect;
 mod lambda;
 mod policy;
 mod query;
+mod scorer;
 
 use clap::Subcommand;
 
@@ -30,6 +31,10 @@ pub enum BenchCommand {
     /// cost per conversion, share of the oracle's conversions, wrong pauses, flip-flops and
     /// guardrail violations.
     Policy(policy::PolicyBench),
+    /// The creative scorer: trained on a simulated world of many accounts through the train
+    /// state machine (held-out R² against the mean baseline, importances), then the policy
+    /// benchmark's markets with new creatives launched, bayes with and without its priors.
+    Scorer(scorer::ScorerBench),
 }
 
 impl BenchCommand {
@@ -41,6 +46,7 @@ impl BenchCommand {
             BenchCommand::Query(bench) => bench.run().await,
             BenchCommand::Lambda(bench) => bench.run().await,
             BenchCommand::Policy(bench) => bench.run().await,
+            BenchCommand::Scorer(bench) => bench.run().await,
         }
     }
 }

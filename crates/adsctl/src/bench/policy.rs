@@ -16,9 +16,9 @@
 //! [`scorecard`] computes wrong pauses, flip-flops and guardrail violations from the action
 //! log and the truth snapshots.
 
-mod contender;
+pub(crate) mod contender;
 mod oracle;
-mod scorecard;
+pub(crate) mod scorecard;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -82,6 +82,12 @@ pub struct Job {
     pub creatives: u32,
     /// The bayes contender's policy.
     pub policy: Arc<Policy>,
+    /// Every this many days the advertiser launches a new creative (fresh copy) in each
+    /// active campaign; `None`: never.
+    pub launch_every: Option<u32>,
+    /// Objects put in the run's store before it starts: a trained creative scorer's
+    /// `models/creative_scoring/` files.
+    pub seeded: Arc<Vec<(String, bytes::Bytes)>>,
 }
 
 impl PolicyBench {
@@ -100,6 +106,8 @@ impl PolicyBench {
                     campaigns: self.campaigns,
                     creatives: self.creatives,
                     policy: Arc::clone(policy),
+                    launch_every: None,
+                    seeded: Arc::default(),
                 })
             })
             .collect();

@@ -10,6 +10,8 @@ use anyhow::Context;
 use bytes::Bytes;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use policy::{Guardrails, Policy};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use secrecy::SecretString;
 use sim::{CreativeTruth, RunningSim, Scenario};
 
@@ -80,19 +82,34 @@ pub async fn simulate(job: Job) -> anyhow::Result<RunScore> {
     };
     let running = sim::spawn(scenario).await.context("starting a simulator")?;
     let market = Market::open(&running).await?;
+    for (key, body) in job.seeded.iter() {
+        market
+            .store
+            .put(key, body.clone(), "application/json")
+            .await?;
+    }
     let first_day = running.admin().clock().await?.today;
     let mut snapshots = Vec::with_capacity(job.days as usize);
+    let mut launches = Vec::new();
     for day in 0..job.days {
         let today = running.admin().advance(1).await?.today;
         let now = today.and_hms_opt(6, 0, 0).context("a morning")?.and_utc();
-        let truth = running.admin().truth_creatives().await?;
+        let mut truth = running.admin().truth_creatives().await?;
+        if job
+            .launch_every
+            .is_some_and(|every| day > 0 && day % every == 0)
+        {
+            launches.extend(market.launch(job.seed, day, today, &truth).await?);
+            truth = running.admin().truth_creatives().await?;
+        }
         market.act(&job, day, now, &truth).await?;
         snapshots.push((today, truth));
     }
     let last_day = first_day + Days::new(u64::from(job.days) - 1);
     let delivery = running.admin().truth_delivery(first_day, last_day).await?;
     let log = policy::action_log::read_all(&market.store).await?;
-    let score = scorecard::score(&job, &delivery, &log, &snapshots);
+    let mut score = scorecard::score(&job, &delivery, &log, &snapshots);
+    score.launches = scorecard::launches(&launches, &delivery);
     running.shutdown().await;
     Ok(score)
 }
@@ -133,6 +150,68 @@ impl Market {
                 ..linkedin::Config::default()
             },
         })
+    }
+
+    /// The advertiser's launch on `today`: one new ACTIVE creative with fresh copy (the
+    /// simulator's templates, seeded by run, day and campaign) in each campaign with an
+    /// active creative, made through the API as a person would. Returns the launches.
+    async fn launch(
+        &self,
+        seed: u64,
+        day: u32,
+        today: NaiveDate,
+        truth: &[CreativeTruth],
+    ) -> anyhow::Result<Vec<scorecard::Launch>> {
+        let client = linkedin::client_from_secret(
+            &self.secrets,
+            linkedin::secret::DEFAULT_SECRET_NAME,
+            &self.linkedin,
+            today,
+        )
+        .await?;
+        let mut campaigns: BTreeMap<u64, &CreativeTruth> = BTreeMap::new();
+        for creative in truth.iter().filter(|c| c.status == "ACTIVE") {
+            campaigns.entry(creative.campaign_id).or_insert(creative);
+        }
+        let mut launches = Vec::new();
+        for (campaign, sibling) in campaigns {
+            let mut rng = StdRng::seed_from_u64(seed ^ (u64::from(day) << 32) ^ campaign);
+            let copy = sim::copy::generate(&mut rng);
+            let sibling_post: ads::PostUrn = sibling.post.parse()?;
+            let author = client
+                .post(&sibling_post)
+                .await?
+                .value
+                .author
+                .context("the sibling's post has an author")?;
+            let post = client
+                .create_dark_post(&linkedin::posts::DarkPost {
+                    author,
+                    account: self.account,
+                    copy: ads::AdCopy {
+                        commentary: Some(copy.commentary),
+                        headline: Some(copy.headline),
+                        description: Some(copy.description),
+                        landing_page: Some(format!("https://example.com/launch/{day}")),
+                        call_to_action: Some(copy.call_to_action),
+                    },
+                })
+                .await?;
+            let creative = client
+                .create_creative(
+                    self.account,
+                    CampaignId(campaign),
+                    &post,
+                    ads::CreativeStatus::Active,
+                )
+                .await?;
+            launches.push(scorecard::Launch {
+                campaign,
+                creative: creative.0,
+                day: today,
+            });
+        }
+        Ok(launches)
     }
 
     /// The contender's move on the morning of `now` (day number `day` of the run).

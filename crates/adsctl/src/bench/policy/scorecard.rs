@@ -44,6 +44,55 @@ pub struct RunScore {
     pub violations: u32,
     /// Actions applied, by kind.
     pub applied: BTreeMap<ActionKind, u32>,
+    /// What the advertiser's launches of new creatives delivered in their first days.
+    pub launches: LaunchScore,
+}
+
+/// Days after a launch that count as the new creative's first.
+pub const FIRST_DAYS: u64 = 14;
+
+/// A new creative the advertiser launched.
+#[derive(Debug, Clone, Copy)]
+pub struct Launch {
+    /// Its campaign.
+    pub campaign: u64,
+    /// The creative.
+    pub creative: u64,
+    /// The day it was launched.
+    pub day: NaiveDate,
+}
+
+/// Conversions in the first [`FIRST_DAYS`] days of each launched creative.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LaunchScore {
+    /// Creatives launched.
+    pub launched: u32,
+    /// Their campaigns' conversions over those days (the new creative and its siblings):
+    /// what a prior that judges the newcomer well improves.
+    pub campaign_conversions: f64,
+    /// The new creatives' own conversions over those days.
+    pub own_conversions: f64,
+}
+
+/// Scores `launches` against the true delivery.
+pub fn launches(launches: &[Launch], delivery: &[DeliveryTruth]) -> LaunchScore {
+    let mut score = LaunchScore {
+        launched: launches.len() as u32,
+        ..LaunchScore::default()
+    };
+    for launch in launches {
+        let last = launch.day + chrono::Days::new(FIRST_DAYS - 1);
+        for d in delivery
+            .iter()
+            .filter(|d| d.campaign_id == launch.campaign && d.date >= launch.day && d.date <= last)
+        {
+            score.campaign_conversions += d.conversions_total as f64;
+            if d.creative_id == launch.creative {
+                score.own_conversions += d.conversions_total as f64;
+            }
+        }
+    }
+    score
 }
 
 /// What a creative is truly worth per impression: CTR after fatigue × conversions per click.
@@ -88,6 +137,7 @@ pub fn score(
             *kinds.entry(e.action.kind).or_default() += 1;
             kinds
         }),
+        launches: LaunchScore::default(),
     }
 }
 
@@ -246,7 +296,7 @@ fn applied_by_kind(runs: &[&RunScore]) -> String {
         .join(", ")
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub fn median(mut values: Vec<f64>) -> f64 {
     if values.is_empty() {
         return f64::NAN;
     }
