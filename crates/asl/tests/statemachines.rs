@@ -32,7 +32,7 @@ const LAMBDA_SERVICE_ERRORS: [&str; 5] = [
 ];
 
 /// Each placeholder and the function it names (the steps' crate names).
-const FUNCTIONS: [(&str, &str); 7] = [
+const FUNCTIONS: [(&str, &str); 8] = [
     ("FetchTokenFunctionArn", "fetch-token"),
     ("CollectFunctionArn", "collect"),
     ("StartAthenaQueryFunctionArn", "start-athena-query"),
@@ -40,7 +40,11 @@ const FUNCTIONS: [(&str, &str); 7] = [
     ("DecideFunctionArn", "decide"),
     ("ApplyFunctionArn", "apply"),
     ("ReportFunctionArn", "report"),
+    ("TrainFunctionArn", "train"),
 ];
+
+/// Every definition in `statemachines/`.
+const FILES: [&str; 3] = ["collect.asl.json", "optimize.asl.json", "train.asl.json"];
 
 fn statemachines_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../statemachines")
@@ -215,7 +219,7 @@ fn optimize_mocks(execution: &str, proposed: u32) -> MockRunner {
 
 #[test]
 fn each_definition_names_its_functions_by_placeholder_and_parses_once_substituted() {
-    let expected: [(&str, &[&str]); 2] = [
+    let expected: [(&str, &[&str]); 3] = [
         (
             "collect.asl.json",
             &[
@@ -233,6 +237,14 @@ fn each_definition_names_its_functions_by_placeholder_and_parses_once_substitute
                 "PollResultsFunctionArn",
                 "ReportFunctionArn",
                 "StartAthenaQueryFunctionArn",
+            ],
+        ),
+        (
+            "train.asl.json",
+            &[
+                "PollResultsFunctionArn",
+                "StartAthenaQueryFunctionArn",
+                "TrainFunctionArn",
             ],
         ),
     ];
@@ -265,13 +277,13 @@ fn each_definition_names_its_functions_by_placeholder_and_parses_once_substitute
         let error = StateMachine::with_substitutions(&text, &BTreeMap::new()).unwrap_err();
         assert!(error.to_string().contains("FunctionArn"), "{error}");
     }
-    // AND between them the two files use all seven step functions
+    // AND between them the files use all eight step functions
     assert_eq!(all.len(), FUNCTIONS.len());
 }
 
 #[test]
 fn every_task_retries_lambda_and_rate_limit_errors_times_out_and_all_but_apply_catch_all() {
-    for file in ["collect.asl.json", "optimize.asl.json"] {
+    for file in FILES {
         let definition: Value = serde_json::from_str(&definition(file)).expect("JSON");
         assert_eq!(definition["QueryLanguage"], "JSONPath", "{file}");
         let tasks = tasks(&definition);
@@ -311,6 +323,13 @@ fn every_task_retries_lambda_and_rate_limit_errors_times_out_and_all_but_apply_c
             assert_eq!(lambda["MaxAttempts"], 6, "{at}");
             assert_eq!(lambda["BackoffRate"], 2, "{at}");
             assert_eq!(lambda["JitterStrategy"], "FULL", "{at}");
+            // train calls no LinkedIn and catches nothing: a failed training fails the
+            // execution where it stands, having stored nothing (decide keeps the previous
+            // model), and the stack's alarm on failed train executions tells someone
+            if file == "train.asl.json" {
+                assert!(task.get("Catch").is_none(), "{at}: train catches nothing");
+                continue;
+            }
             // LinkedIn's rate limit, waited out with a long backoff
             let rate = retrier("LinkedIn.RateLimited");
             assert!(rate["IntervalSeconds"].as_u64() >= Some(60), "{at}");
@@ -340,7 +359,7 @@ fn every_task_retries_lambda_and_rate_limit_errors_times_out_and_all_but_apply_c
 }
 
 #[test]
-fn asl_validator_accepts_both_definitions_as_written_and_substituted() {
+fn asl_validator_accepts_every_definition_as_written_and_substituted() {
     let validator = statemachines_dir().join("node_modules/.bin/asl-validator");
     assert!(
         validator.exists(),
@@ -350,7 +369,7 @@ fn asl_validator_accepts_both_definitions_as_written_and_substituted() {
     );
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("statemachines");
     std::fs::create_dir_all(&scratch).expect("scratch directory");
-    for file in ["collect.asl.json", "optimize.asl.json"] {
+    for file in FILES {
         // As CDK deploys it (placeholders filled) and as it is written (`${...}` Resources,
         // which the validator's schema allows).
         let substituted = scratch.join(file);
@@ -836,5 +855,106 @@ async fn an_unanswered_approval_times_out_after_a_day_and_is_reported() {
     assert_eq!(
         inputs(&runner, "report")[1]["error"]["Error"],
         "States.Timeout"
+    );
+}
+
+// ---- train -----------------------------------------------------------------------------
+
+fn trained() -> Value {
+    json!({"version": 3, "modelKey": "models/creative_scoring/v3/model.json",
+           "metadataKey": "models/creative_scoring/v3/metadata.json", "rows": 640,
+           "r2": 0.11, "baselineR2": -0.002, "beatsBaseline": true})
+}
+
+#[tokio::test]
+async fn train_queries_every_account_then_trains_once_on_all_their_results() {
+    // GIVEN two accounts whose queries finish after one poll
+    let machine = machine("train.asl.json");
+    let runner = MockRunner::new()
+        .with(
+            "start-athena-query",
+            [returns(started_query()), returns(started_query())],
+        )
+        .with(
+            "poll-results",
+            [returns(poll_done(1)), returns(poll_done(1))],
+        )
+        .with("train", [returns(trained())]);
+    let clock = clock();
+    // WHEN train runs on a schedule's input: the accounts only
+    let execution = Executor::new(&machine, &runner, &clock)
+        .start("weekly", json!({"accounts": ["500000001", "500000002"]}))
+        .await;
+    // THEN it succeeds with the stored version in its output
+    assert_eq!(execution.status, Status::Succeeded, "{:?}", execution.cause);
+    assert_eq!(
+        execution.output.as_ref().expect("output")["model"],
+        trained()
+    );
+    // AND each account's creative_training query covers the 90 days before the start day
+    let mut queries = inputs(&runner, "start-athena-query");
+    queries.sort_by_key(|q| q["params"]["account_id"].to_string());
+    assert_eq!(
+        queries[0],
+        json!({"query": "creative_training",
+               "params": {"account_id": "500000001", "start_date": null, "end_date": null},
+               "window": {"asOf": "2026-09-01", "days": 90}})
+    );
+    assert_eq!(queries[1]["params"]["account_id"], "500000002");
+    // AND the train step gets every account's result key once, with the default minimums
+    let train = &inputs(&runner, "train")[0];
+    let mut accounts: Vec<&str> = train["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            assert_eq!(r["resultKey"], "query-results/q-1.csv");
+            r["accountId"].as_str().expect("accountId")
+        })
+        .collect();
+    accounts.sort_unstable();
+    assert_eq!(accounts, ["500000001", "500000002"]);
+    assert_eq!(train["minImpressions"], Value::Null);
+    assert_eq!(train["minCreatives"], Value::Null);
+    assert_eq!(seconds(&clock), [10.0, 10.0]);
+}
+
+#[tokio::test]
+async fn too_little_data_fails_the_execution_at_the_train_step_with_its_name() {
+    // GIVEN the train step finding too few creatives
+    let machine = machine("train.asl.json");
+    let runner = MockRunner::new()
+        .with("start-athena-query", [returns(started_query())])
+        .with("poll-results", [returns(poll_done(1))])
+        .with(
+            "train",
+            [throws(
+                "Model.TooLittleData",
+                "too little data to train the creative scorer: 12 creative(s) ...",
+            )],
+        );
+    // WHEN train runs
+    let execution = Executor::new(&machine, &runner, &clock())
+        .start(
+            "weekly",
+            json!({"accounts": ["500000001"], "windowDays": 30, "minCreatives": 50}),
+        )
+        .await;
+    // THEN it fails there, once (no retry of a data problem), with the step's name and cause
+    assert_eq!(execution.status, Status::Failed);
+    assert_eq!(execution.error.as_deref(), Some("Model.TooLittleData"));
+    assert!(
+        execution
+            .cause
+            .as_deref()
+            .unwrap_or("")
+            .contains("12 creative(s)")
+    );
+    assert_eq!(called(&runner).iter().filter(|f| *f == "train").count(), 1);
+    assert_eq!(entered(&execution).last(), Some(&"Train model"));
+    assert_eq!(inputs(&runner, "train")[0]["minCreatives"], 50);
+    assert_eq!(
+        inputs(&runner, "start-athena-query")[0]["window"]["days"],
+        30
     );
 }

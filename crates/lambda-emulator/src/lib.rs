@@ -13,7 +13,7 @@
 //!   environment Lambda gives it; measures init time (spawn → first `next`) and peak RSS.
 //! - [`fake_aws`]: [`FakeAws`], the few S3, Secrets Manager and Athena operations the steps
 //!   call, in memory, which the bootstraps' SDK clients reach through `AWS_ENDPOINT_URL`.
-//! - [`steps`]: each of the seven steps' environment, seeded fake AWS state and the events
+//! - [`steps`]: each of the eight steps' environment, seeded fake AWS state and the events
 //!   it is invoked with: one it answers, one it refuses with its stable error name.
 //!
 //! Why the tests sit in each step crate: cargo builds a package's binaries for that

@@ -1,4 +1,4 @@
-//! The seven steps as the emulator runs them: each one's environment (the variables the
+//! The eight steps as the emulator runs them: each one's environment (the variables the
 //! CDK stack sets on its function), the fake AWS state it needs, and two events — one it
 //! answers with its output, one it refuses with its stable error name before any AWS call.
 //!
@@ -191,8 +191,24 @@ pub const REPORT: Step = Step {
     refused_as: INPUT_INVALID,
 };
 
-/// Every step, in pipeline order.
-pub const ALL: [Step; 7] = [
+/// train: trains the creative scorer on a `creative_training` result of 60 creatives (the
+/// event lowers the minimum to 20) and stores version 1.
+pub const TRAIN: Step = Step {
+    name: "train",
+    env: &[WITH_BUCKET],
+    seed: |aws| aws.put_object(BUCKET, &result_key(), creative_training()),
+    answered: Some(|| {
+        json!({
+            "results": [{ "accountId": ACCOUNT_ID.to_string(), "resultKey": result_key() }],
+            "minCreatives": 20,
+        })
+    }),
+    refused: || json!({ "results": [] }),
+    refused_as: INPUT_INVALID,
+};
+
+/// Every step, in pipeline order (the weekly train last).
+pub const ALL: [Step; 8] = [
     FETCH_TOKEN,
     COLLECT,
     START_ATHENA_QUERY,
@@ -200,6 +216,7 @@ pub const ALL: [Step; 7] = [
     DECIDE,
     APPLY,
     REPORT,
+    TRAIN,
 ];
 
 impl Step {
@@ -278,6 +295,31 @@ fn decision_series() -> String {
                  \"{cost:.2}\",\"6.50\",\"200.00\",\"USD\",\"CPC\",\"ACTIVE\",\"ACTIVE\"\n"
             ));
         }
+    }
+    csv
+}
+
+/// A `creative_training` result as Athena writes it: 60 creatives of six campaigns over the
+/// 28 days before [`AS_OF`]; a creative with a number in its headline clicks 1.5× as often.
+fn creative_training() -> String {
+    let mut csv = String::from(
+        "\"account_id\",\"campaign_id\",\"creative_id\",\"impressions\",\"clicks\",\
+         \"first_day\",\"last_day\",\"headline\",\"description\",\"commentary\",\
+         \"call_to_action\"\n",
+    );
+    for i in 0..60u32 {
+        let (headline, clicks) = if i % 2 == 0 {
+            (format!("{} ways to cut cloud costs", i % 9 + 2), 150)
+        } else {
+            ("Ways to cut cloud costs".to_owned(), 100)
+        };
+        csv.push_str(&format!(
+            "\"{ACCOUNT_ID}\",\"{}\",\"{}\",\"20000\",\"{clicks}\",\"2026-10-05\",\
+             \"2026-11-01\",\"{headline}\",\"Download the guide\",\"Read it today.\",\
+             \"DOWNLOAD\"\n",
+            700_000_001 + i / 10,
+            880_000_001 + i
+        ));
     }
     csv
 }

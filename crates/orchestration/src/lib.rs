@@ -1,13 +1,13 @@
 //! # orchestration — the state machines with their real steps, on one machine
 //!
 //! AWS no longer ships Step Functions Local. This crate runs `statemachines/*.asl.json` on the
-//! [`asl`] executor with the seven steps as its Task handlers over the local adapters, keeps
+//! [`asl`] executor with the eight steps as its Task handlers over the local adapters, keeps
 //! every execution (history included) in the store, and answers approvals and redrives the
 //! way Step Functions does — what `adsctl run`, `executions`, `redrive`, `approve`, `reject`
 //! and `demo` stand on.
 //!
 //! Reading order:
-//! - [`machines`]: [`Machine`], the two definitions built into the binary, their function
+//! - [`machines`]: [`Machine`], the three definitions built into the binary, their function
 //!   placeholders resolved to the local steps;
 //! - [`steps`]: [`LocalSteps`], the [`asl::TaskRunner`] that runs a step by its function name;
 //! - [`executions`]: [`Executions`], `executions/<machine>/<name>.json` in the store;

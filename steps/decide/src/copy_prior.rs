@@ -15,7 +15,9 @@
 //! (sd / mean) is the model's held-out residual sd — how far real creatives fell from what
 //! it predicted, measurement noise included, so the prior is no surer than the model was.
 //! The data outweighs it as impressions come: with the typical residual sd of 0.3 it weighs
-//! as about 2,500 impressions at a 0.45% CTR.
+//! as about 2,500 impressions at a 0.45% CTR. The spread is never taken below
+//! [`MIN_PRIOR_SPREAD`], so no model, however well it did on its held-out creatives, weighs
+//! more than about 20,000 impressions.
 //!
 //! **Variations.** Every candidate rewrite of the winner's copy
 //! ([`crate::variation::candidates`]) is scored; the one predicted best is proposed, and
@@ -28,6 +30,9 @@ use scoring::{ModelStore, Scorer, ScoringError};
 
 use crate::posterior::BetaPrior;
 use crate::proposal::percent;
+
+/// The least spread (sd / mean) a copy prior gets.
+pub const MIN_PRIOR_SPREAD: f64 = 0.1;
 
 /// The latest model when decide may use it; otherwise `None` and a note saying why.
 pub async fn load(store: &dyn ObjectStore, notes: &mut Vec<String>) -> Option<Scorer> {
@@ -90,7 +95,7 @@ pub(crate) fn ctr_priors(
             return BTreeMap::new();
         }
     };
-    let spread = scorer.metadata.residuals.sd;
+    let spread = scorer.metadata.residuals.sd.max(MIN_PRIOR_SPREAD);
     ids.into_iter()
         .zip(predictions)
         .map(|(id, p)| (id, BetaPrior::with_spread(p.ctr(campaign_ctr[&id]), spread)))

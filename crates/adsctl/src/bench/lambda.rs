@@ -18,7 +18,7 @@
 //!
 //! ```text
 //! cargo build --profile lambda -p fetch-token -p collect -p start-athena-query \
-//!     -p poll-results -p decide -p apply -p report
+//!     -p poll-results -p decide -p apply -p report -p train
 //! ```
 //!
 //! Figures are this machine's, not Lambda's: Lambda's init also counts the sandbox and the
@@ -49,7 +49,7 @@ pub struct LambdaBench {
     /// Cold starts per step; the table shows their median, fastest and slowest.
     #[arg(long, default_value_t = 20)]
     spawns: usize,
-    /// Only these steps (by name); default all seven.
+    /// Only these steps (by name); default all eight.
     #[arg(long = "step")]
     only: Vec<String>,
 }

@@ -240,7 +240,7 @@ fn table(scores: &[(usize, RunScore)], variants: &[&str]) -> String {
         ("conversions, whole run", |s| s.conversions),
     ];
     let mut out = format!(
-        "| measure (median over runs) | {} | {} | paired difference (median) | runs better / worse |\n| --- | ---: | ---: | ---: | ---: |\n",
+        "| measure (median over runs) | {} | {} | paired difference: median | mean ± s.e. | runs better / worse |\n| --- | ---: | ---: | ---: | ---: | ---: |\n",
         variants[0], variants[1]
     );
     for (name, f) in measures {
@@ -254,11 +254,16 @@ fn table(scores: &[(usize, RunScore)], variants: &[&str]) -> String {
         let better = diffs.iter().filter(|d| **d > 0.0).count();
         let worse = diffs.iter().filter(|d| **d < 0.0).count();
         let values = |v: &[(u64, f64)]| median(v.iter().map(|(_, x)| *x).collect());
+        let n = diffs.len().max(1) as f64;
+        let mean = diffs.iter().sum::<f64>() / n;
+        let spread =
+            (diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
         out.push_str(&format!(
-            "| {name} | {:.1} | {:.1} | {:+.1} | {better} / {worse} |\n",
+            "| {name} | {:.1} | {:.1} | {:+.1} | {mean:+.1} ± {:.1} | {better} / {worse} |\n",
             values(&with),
             values(&without),
-            median(diffs.clone())
+            median(diffs.clone()),
+            spread / n.sqrt()
         ));
     }
     let launched: u32 = scores.iter().map(|(_, s)| s.launches.launched).sum();
