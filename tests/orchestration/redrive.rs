@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use ads::ObjectStore;
 use ads::decision::{ActionKind, Decisions, Outcome};
-use asl::{FastForwardClock, Status};
+use asl::Status;
 use chrono::Days;
 use end_to_end::workspace::Workspace;
-use end_to_end::{Harness, config, scenario};
-use orchestration::{Answer, LocalSteps, Machine, OrchestrationError, Orchestrator};
+use end_to_end::{Harness, scenario};
+use orchestration::{Answer, Machine, OrchestrationError, Orchestrator};
 use serde_json::json;
 use sim::Faults;
 
@@ -31,20 +31,9 @@ async fn optimize_failing_in_apply_is_redriven_and_every_action_is_applied_once(
     // GIVEN three weeks of delivery, collected by the collect machine
     let h = Harness::start(scenario(7, 3, 4), HISTORY_DAYS).await;
     let w = Workspace::new(&h).await;
-    let engine = local::LocalQueryEngine::new(w.store.clone());
-    let notifier = local::FileNotifier::new(w.dir.path().join("notifications.md"));
+    let rig = crate::Local::new(&h, &w).await;
+    let steps = rig.steps(&h, &w);
     let now = h.now().await;
-    let clock = FastForwardClock::starting_at(now);
-    let steps = LocalSteps {
-        store: &w.store,
-        secrets: &w.secrets,
-        metrics: &w.metrics,
-        engine: &engine,
-        notifier: &notifier,
-        linkedin: config(&h.sim),
-        secret_name: "linkedin".to_owned(),
-        clock: &clock,
-    };
     let orchestrator = Orchestrator::new(&steps);
     let account = h.account().await.0.to_string();
     let today = now.date_naive();

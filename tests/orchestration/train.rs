@@ -4,12 +4,12 @@
 
 use ads::ObjectStore;
 use ads::decision::Decisions;
-use asl::{Execution, FastForwardClock, Status};
+use asl::{Execution, Status};
 use bytes::Bytes;
 use chrono::Days;
 use end_to_end::workspace::Workspace;
-use end_to_end::{Harness, config, scenario};
-use orchestration::{LocalSteps, Machine, Orchestrator};
+use end_to_end::{Harness, scenario};
+use orchestration::{Machine, Orchestrator};
 use serde_json::json;
 
 /// Days delivered before the test's morning.
@@ -28,20 +28,9 @@ async fn the_train_machine_stores_a_model_that_decide_uses_and_refuses_when_corr
     // GIVEN a month of 64 creatives (8 campaigns × 8), collected by the collect machine
     let h = Harness::start(scenario(11, 8, 8), HISTORY_DAYS).await;
     let w = Workspace::new(&h).await;
-    let engine = local::LocalQueryEngine::new(w.store.clone());
-    let notifier = local::FileNotifier::new(w.dir.path().join("notifications.md"));
+    let rig = crate::Local::new(&h, &w).await;
+    let steps = rig.steps(&h, &w);
     let now = h.now().await;
-    let clock = FastForwardClock::starting_at(now);
-    let steps = LocalSteps {
-        store: &w.store,
-        secrets: &w.secrets,
-        metrics: &w.metrics,
-        engine: &engine,
-        notifier: &notifier,
-        linkedin: config(&h.sim),
-        secret_name: "linkedin".to_owned(),
-        clock: &clock,
-    };
     let orchestrator = Orchestrator::new(&steps);
     let account = h.account().await.0.to_string();
     let today = now.date_naive();
@@ -81,7 +70,7 @@ async fn the_train_machine_stores_a_model_that_decide_uses_and_refuses_when_corr
         .latest_metadata()
         .await
         .unwrap();
-    assert_eq!(metadata.accounts, [account.clone()]);
+    assert_eq!(metadata.accounts, std::slice::from_ref(&account));
     assert!(metadata.training_window.end < today);
     assert!(metadata.training_window.start >= today - Days::new(u64::from(HISTORY_DAYS)));
 

@@ -82,6 +82,9 @@ pub struct Job {
     pub creatives: u32,
     /// The bayes contender's policy.
     pub policy: Arc<Policy>,
+    /// The simulator's `ctr_noise_sd`: the spread of creatives' quality that copy does not
+    /// explain (sd of ln CTR).
+    pub ctr_noise_sd: f64,
     /// Every this many days the advertiser launches a new creative (fresh copy) in each
     /// active campaign; `None`: never.
     pub launch_every: Option<u32>,
@@ -106,6 +109,7 @@ impl PolicyBench {
                     campaigns: self.campaigns,
                     creatives: self.creatives,
                     policy: Arc::clone(policy),
+                    ctr_noise_sd: sim::Calibration::default().ctr_noise_sd,
                     launch_every: None,
                     seeded: Arc::default(),
                 })

@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 
-use ads::{ObjectStore, SecretStore};
+use ads::ObjectStore;
 use anyhow::Context;
 use asl::{FastForwardClock, Status};
 use chrono::Days;
@@ -22,7 +22,6 @@ use clap::Args;
 use futures::StreamExt;
 use orchestration::{LocalSteps, Machine, Orchestrator};
 use policy::Policy;
-use secrecy::SecretString;
 use serde_json::json;
 
 use super::policy::Job;
@@ -60,6 +59,11 @@ pub struct ScorerBench {
     /// Days between the advertiser's launches of new creatives.
     #[arg(long, default_value_t = 10)]
     launch_every: u32,
+    /// The spread of creatives' quality that copy does not explain (sd of ln CTR), in the
+    /// training world and the markets alike [default: the simulator's, 0.30]; lower it to
+    /// see what the scorer does when copy explains more.
+    #[arg(long)]
+    ctr_noise_sd: Option<f64>,
     /// Simulations run at once.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
@@ -78,7 +82,11 @@ impl ScorerBench {
             self.train_days,
             self.train_seed
         );
-        let metadata = self.train(&store, dir.path()).await?;
+        let ctr_noise_sd = self
+            .ctr_noise_sd
+            .unwrap_or(sim::Calibration::default().ctr_noise_sd);
+        println!("creatives' quality beyond their copy: sd {ctr_noise_sd} of ln CTR");
+        let metadata = self.train(&store, dir.path(), ctr_noise_sd).await?;
         print!("{}", crate::model::summary(&metadata));
         let mut seeded = Vec::new();
         for key in store.list(scoring::artifact::PREFIX).await? {
@@ -109,6 +117,7 @@ impl ScorerBench {
                         campaigns: 3,
                         creatives: 4,
                         policy: Arc::new(policy.clone()),
+                        ctr_noise_sd,
                         launch_every: Some(self.launch_every),
                         seeded: Arc::clone(seeded),
                     };
@@ -137,24 +146,22 @@ impl ScorerBench {
         &self,
         store: &local::DirStore,
         dir: &std::path::Path,
+        ctr_noise_sd: f64,
     ) -> anyhow::Result<scoring::Metadata> {
         let scenario = sim::Scenario {
             seed: self.train_seed,
             accounts: self.train_accounts,
             campaigns_per_account: self.train_campaigns,
             creatives_per_campaign: self.train_creatives,
+            calibration: sim::Calibration {
+                ctr_noise_sd,
+                ..sim::Calibration::default()
+            },
             ..sim::Scenario::default()
         };
         let running = sim::spawn(scenario).await.context("starting a simulator")?;
         running.admin().advance(self.train_days).await?;
-        let secrets = local::MemorySecrets::default();
-        let credentials = running.admin().credentials().await?;
-        secrets
-            .put(
-                linkedin::secret::DEFAULT_SECRET_NAME,
-                SecretString::from(serde_json::to_string(&credentials)?),
-            )
-            .await?;
+        let secrets = contender::simulator_secrets(&running).await?;
         let mut accounts: Vec<String> = running
             .admin()
             .truth_creatives()
@@ -219,9 +226,12 @@ impl ScorerBench {
     }
 }
 
+/// One figure of a run.
+type Measure = fn(&RunScore) -> f64;
+
 /// Medians per variant, and the first variant's paired difference against the second.
 fn table(scores: &[(usize, RunScore)], variants: &[&str]) -> String {
-    let of = |v: usize, f: fn(&RunScore) -> f64| -> Vec<(u64, f64)> {
+    let of = |v: usize, f: Measure| -> Vec<(u64, f64)> {
         let mut found: Vec<(u64, f64)> = scores
             .iter()
             .filter(|(i, _)| *i == v)
@@ -230,7 +240,7 @@ fn table(scores: &[(usize, RunScore)], variants: &[&str]) -> String {
         found.sort_by_key(|(seed, _)| *seed);
         found
     };
-    let measures: [(&str, fn(&RunScore) -> f64); 3] = [
+    let measures: [(&str, Measure); 3] = [
         ("campaign conversions, new creatives' first 14 days", |s| {
             s.launches.campaign_conversions
         }),

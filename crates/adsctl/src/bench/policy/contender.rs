@@ -76,6 +76,7 @@ pub async fn simulate(job: Job) -> anyhow::Result<RunScore> {
         creatives_per_campaign: job.creatives,
         calibration: sim::Calibration {
             conversion_reporting_lag_days: job.lag_days,
+            ctr_noise_sd: job.ctr_noise_sd,
             ..sim::Calibration::default()
         },
         ..Scenario::default()
@@ -114,6 +115,21 @@ pub async fn simulate(job: Job) -> anyhow::Result<RunScore> {
     Ok(score)
 }
 
+/// A secret store holding the simulator's credentials under the default secret name.
+pub(crate) async fn simulator_secrets(
+    running: &RunningSim,
+) -> anyhow::Result<local::MemorySecrets> {
+    let secrets = local::MemorySecrets::default();
+    let credentials = running.admin().credentials().await?;
+    secrets
+        .put(
+            linkedin::secret::DEFAULT_SECRET_NAME,
+            SecretString::from(serde_json::to_string(&credentials)?),
+        )
+        .await?;
+    Ok(secrets)
+}
+
 /// The simulated account as the steps see it: local adapters over a temporary directory.
 struct Market {
     _dir: tempfile::TempDir,
@@ -127,14 +143,7 @@ struct Market {
 impl Market {
     async fn open(running: &RunningSim) -> anyhow::Result<Market> {
         let dir = tempfile::tempdir().context("a temporary data directory")?;
-        let secrets = local::MemorySecrets::default();
-        let credentials = running.admin().credentials().await?;
-        secrets
-            .put(
-                linkedin::secret::DEFAULT_SECRET_NAME,
-                SecretString::from(serde_json::to_string(&credentials)?),
-            )
-            .await?;
+        let secrets = simulator_secrets(running).await?;
         let truth = running.admin().truth_creatives().await?;
         let account = AccountId(truth.first().context("a seeded creative")?.account_id);
         Ok(Market {
