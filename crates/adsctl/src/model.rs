@@ -35,9 +35,12 @@ pub struct TrainArgs {
     /// An ad account to learn from (digits); repeat for several.
     #[arg(long = "account", required = true)]
     accounts: Vec<String>,
-    /// Days of data before today to learn from.
+    /// Days of data before --as-of to learn from.
     #[arg(long, default_value_t = 90)]
     days: u32,
+    /// The day the window ends before (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long)]
+    as_of: Option<chrono::NaiveDate>,
     /// Impressions a creative needs to be learned from [default: 1000].
     #[arg(long)]
     min_impressions: Option<f64>,
@@ -101,7 +104,7 @@ impl TrainArgs {
         let input = json!({
             "accounts": accounts,
             "windowDays": self.days,
-            "asOf": Utc::now().date_naive().to_string(),
+            "asOf": self.as_of.unwrap_or_else(|| Utc::now().date_naive()).to_string(),
             "minImpressions": self.min_impressions,
             "minCreatives": self.min_creatives,
         });

@@ -186,3 +186,132 @@ fn demo_runs_the_state_machines_and_leaves_executions_to_inspect() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--data-dir"));
     assert!(other.join("keep.txt").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_train_score_and_list_work_on_collected_data() {
+    // GIVEN a month of 64 creatives collected into an empty directory
+    let sim = sim::spawn(Scenario {
+        start_date: NaiveDate::from_ymd_opt(2026, 8, 3).unwrap(),
+        campaigns_per_account: 8,
+        creatives_per_campaign: 8,
+        ..Scenario::default()
+    })
+    .await
+    .unwrap();
+    let today = sim.admin().advance(30).await.unwrap().today;
+    let credentials = sim.admin().credentials().await.unwrap();
+    let account = sim.admin().truth_creatives().await.unwrap()[0]
+        .account_id
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("LINKEDIN_ACCESS_TOKEN", credentials.access_token.clone()),
+        ("LINKEDIN_API_URL", sim.api_url()),
+    ];
+    let to = today.pred_opt().unwrap().to_string();
+    let collected = adsctl(
+        dir.path(),
+        &env,
+        &[
+            "collect",
+            "--account",
+            &account,
+            "--to",
+            &to,
+            "--days",
+            "30",
+        ],
+    );
+    assert!(collected.status.success(), "{collected:?}");
+    // WHEN nothing is trained yet, scoring says how to train
+    let untrained = adsctl(
+        dir.path(),
+        &env,
+        &["model", "score", "A headline", "A description"],
+    );
+    assert!(!untrained.status.success());
+    let stderr = String::from_utf8_lossy(&untrained.stderr);
+    assert!(stderr.contains("adsctl model train"), "{stderr}");
+    // WHEN a model is trained on the month, with minimums this account meets
+    let as_of = today.to_string();
+    let trained = adsctl(
+        dir.path(),
+        &env,
+        &[
+            "model",
+            "train",
+            "--account",
+            &account,
+            "--as-of",
+            &as_of,
+            "--days",
+            "30",
+            "--min-impressions",
+            "500",
+            "--min-creatives",
+            "30",
+        ],
+    );
+    // THEN the train machine ran and the version's figures are printed
+    let stdout = String::from_utf8_lossy(&trained.stdout);
+    assert!(
+        trained.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&trained.stderr)
+    );
+    assert!(stdout.contains("→ Train model"), "{stdout}");
+    assert!(
+        stdout.contains("model v1 stored under models/creative_scoring/v1/"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("held-out R²") && stdout.contains("top features"),
+        "{stdout}"
+    );
+    // AND a copy is scored with an interval, and the version is listed
+    let scored = adsctl(
+        dir.path(),
+        &env,
+        &[
+            "model",
+            "score",
+            "Free 2026 data checklist",
+            "Download the guide",
+            "--cta",
+            "DOWNLOAD",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&scored.stdout);
+    assert!(scored.status.success(), "{stdout}");
+    assert!(
+        stdout.starts_with("predicted CTR ") && stdout.contains("80% interval"),
+        "{stdout}"
+    );
+    let listed = adsctl(dir.path(), &env, &["model", "list"]);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        stdout.lines().nth(1).is_some_and(|l| l.starts_with("v1 ")),
+        "{stdout}"
+    );
+    // WHEN a training finds too little data
+    let starved = adsctl(
+        dir.path(),
+        &env,
+        &[
+            "model",
+            "train",
+            "--account",
+            &account,
+            "--as-of",
+            &as_of,
+            "--days",
+            "30",
+        ],
+    );
+    // THEN it fails naming the error, and v1 is still the only version
+    let stdout = String::from_utf8_lossy(&starved.stdout);
+    assert!(!starved.status.success());
+    assert!(stdout.contains("Model.TooLittleData"), "{stdout}");
+    let listed = adsctl(dir.path(), &env, &["model", "list"]);
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 2);
+}
