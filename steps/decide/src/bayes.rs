@@ -145,7 +145,7 @@ pub(crate) fn decide(
         copy_ctr: scorer
             .map(|scorer| {
                 let campaign_ctr = campaign_ctrs(account, &stats, ctr_prior);
-                copy_prior::ctr_priors(&campaign_ctr, copies, scorer, &mut notes)
+                copy_prior::ctr_priors(ctr_prior, &campaign_ctr, copies, scorer, &mut notes)
             })
             .unwrap_or_default(),
     };

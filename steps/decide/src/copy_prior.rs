@@ -11,13 +11,13 @@
 //!
 //! **The prior.** The model predicts ln(CTR / campaign CTR) from the copy; a creative's CTR
 //! prior is a Beta whose mean is its campaign's CTR (the campaign's clicks over its
-//! impressions in the window, shrunk toward the account's prior) × that lift, and whose spread
-//! (sd / mean) is the model's held-out residual sd — how far real creatives fell from what
-//! it predicted, measurement noise included, so the prior is no surer than the model was.
-//! The data outweighs it as impressions come: with the typical residual sd of 0.3 it weighs
-//! as about 2,500 impressions at a 0.45% CTR. The spread is never taken below
-//! [`MIN_PRIOR_SPREAD`], so no model, however well it did on its held-out creatives, weighs
-//! more than about 20,000 impressions.
+//! impressions in the window, shrunk toward the account's prior) × that lift. Its spread is
+//! the model's held-out residual sd, but never tighter than the account's fitted prior: the
+//! model learned from creatives of one age, while a campaign's rate mixes a new creative
+//! with worn ones (fatigue), so a prior surer than the account's would anchor a fresh
+//! creative to its siblings' wear. The scorer moves each creative's expected CTR by what its
+//! copy predicts; the data outweighs it as impressions come, exactly as it outweighs the
+//! account's prior.
 //!
 //! **Variations.** Every candidate rewrite of the winner's copy
 //! ([`crate::variation::candidates`]) is scored; the one predicted best is proposed, and
@@ -30,9 +30,6 @@ use scoring::{ModelStore, Scorer, ScoringError};
 
 use crate::posterior::BetaPrior;
 use crate::proposal::percent;
-
-/// The least spread (sd / mean) a copy prior gets.
-pub const MIN_PRIOR_SPREAD: f64 = 0.1;
 
 /// The latest model when decide may use it; otherwise `None` and a note saying why.
 pub async fn load(store: &dyn ObjectStore, notes: &mut Vec<String>) -> Option<Scorer> {
@@ -75,8 +72,10 @@ pub async fn load(store: &dyn ObjectStore, notes: &mut Vec<String>) -> Option<Sc
 }
 
 /// Each creative's CTR prior from its copy, around its campaign's CTR (`campaign_ctr`, by
-/// creative); creatives without copy are absent (they keep the account's prior).
+/// creative) and no surer than the `account` prior; creatives without copy are absent (they
+/// keep the account's prior).
 pub(crate) fn ctr_priors(
+    account: BetaPrior,
     campaign_ctr: &BTreeMap<CreativeId, f64>,
     copies: &BTreeMap<CreativeId, AdCopy>,
     scorer: &Scorer,
@@ -95,7 +94,7 @@ pub(crate) fn ctr_priors(
             return BTreeMap::new();
         }
     };
-    let spread = scorer.metadata.residuals.sd.max(MIN_PRIOR_SPREAD);
+    let spread = scorer.metadata.residuals.sd.max(account.spread());
     ids.into_iter()
         .zip(predictions)
         .map(|(id, p)| (id, BetaPrior::with_spread(p.ctr(campaign_ctr[&id]), spread)))

@@ -101,6 +101,12 @@ impl BetaPrior {
         self.alpha / (self.alpha + self.beta)
     }
 
+    /// The spread of rates it expects between units: its sd over its mean.
+    pub fn spread(&self) -> f64 {
+        let (m, kappa) = (self.mean(), self.alpha + self.beta);
+        (m * (1.0 - m) / (kappa + 1.0)).sqrt() / m
+    }
+
     /// The posterior after `successes` in `trials` (trials may be fractional: lag-weighted).
     pub fn posterior(&self, successes: f64, trials: f64) -> Beta {
         Beta {

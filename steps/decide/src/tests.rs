@@ -1015,11 +1015,16 @@ async fn the_scorer_gives_each_creative_a_ctr_prior_from_its_copy() {
     ]);
     // WHEN their priors are drawn from the scorer
     let mut notes = Vec::new();
-    let priors = copy_prior::ctr_priors(&campaign_ctr, &copies, &scorer, &mut notes);
+    let account = posterior::BetaPrior::with_spread(0.005, 0.3);
+    let priors = copy_prior::ctr_priors(account, &campaign_ctr, &copies, &scorer, &mut notes);
     // THEN the one with the number expects about 1.6× the other's CTR, around the campaign's
     let (with, without) = (priors[&CreativeId(1)].mean(), priors[&CreativeId(2)].mean());
     assert!((with / without - 1.6).abs() < 0.25, "{with} vs {without}");
     assert!(without < 0.005 && with > 0.005, "{with} vs {without}");
+    // AND, the model being near perfect here, they are as sure as the account's prior, no surer
+    for prior in priors.values() {
+        assert!((prior.spread() - 0.3).abs() < 1e-6, "{}", prior.spread());
+    }
     assert!(notes.is_empty(), "{notes:?}");
 }
 
