@@ -17,27 +17,55 @@ fn adsctl(dir: &std::path::Path, env: &[(&str, String)], args: &[&str]) -> Outpu
         .expect("adsctl runs")
 }
 
+/// A simulator started on 2026-08-03 and advanced some days, seen as a user sees it.
+struct World {
+    today: NaiveDate,
+    account: String,
+    credentials: sim::Credentials,
+    api_url: String,
+}
+
+impl World {
+    /// Starts `scenario` (its start date set) and delivers `days` days.
+    async fn start(scenario: Scenario, days: u32) -> (sim::RunningSim, World) {
+        let sim = sim::spawn(Scenario {
+            start_date: NaiveDate::from_ymd_opt(2026, 8, 3).unwrap(),
+            ..scenario
+        })
+        .await
+        .unwrap();
+        let world = World {
+            today: sim.admin().advance(days).await.unwrap().today,
+            account: sim.admin().truth_creatives().await.unwrap()[0]
+                .account_id
+                .to_string(),
+            credentials: sim.admin().credentials().await.unwrap(),
+            api_url: sim.api_url(),
+        };
+        (sim, world)
+    }
+
+    /// The environment a user sets: only a token and the API's address.
+    fn env(&self) -> [(&'static str, String); 2] {
+        [
+            (
+                "LINKEDIN_ACCESS_TOKEN",
+                self.credentials.access_token.clone(),
+            ),
+            ("LINKEDIN_API_URL", self.api_url.clone()),
+        ]
+    }
+}
+
 // The simulator serves from this test's runtime while the test waits on the child process,
 // so the runtime needs a thread of its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collect_runs_with_only_a_token_in_the_environment() {
     // GIVEN a simulator with five days of delivery and an empty directory (no adsctl.toml)
-    let sim = sim::spawn(Scenario {
-        start_date: NaiveDate::from_ymd_opt(2026, 8, 3).unwrap(),
-        ..Scenario::default()
-    })
-    .await
-    .unwrap();
-    let today = sim.admin().advance(5).await.unwrap().today;
-    let credentials = sim.admin().credentials().await.unwrap();
-    let account = sim.admin().truth_creatives().await.unwrap()[0]
-        .account_id
-        .to_string();
+    let (sim, world) = World::start(Scenario::default(), 5).await;
+    let (today, account, env) = (world.today, world.account.clone(), world.env());
+    let credentials = &world.credentials;
     let dir = tempfile::tempdir().unwrap();
-    let env = [
-        ("LINKEDIN_ACCESS_TOKEN", credentials.access_token.clone()),
-        ("LINKEDIN_API_URL", sim.api_url()),
-    ];
     let to = today.pred_opt().unwrap().to_string();
     // WHEN the user collects the last five days
     let ok = adsctl(
@@ -190,24 +218,14 @@ fn demo_runs_the_state_machines_and_leaves_executions_to_inspect() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn model_train_score_and_list_work_on_collected_data() {
     // GIVEN a month of 64 creatives collected into an empty directory
-    let sim = sim::spawn(Scenario {
-        start_date: NaiveDate::from_ymd_opt(2026, 8, 3).unwrap(),
+    let scenario = Scenario {
         campaigns_per_account: 8,
         creatives_per_campaign: 8,
         ..Scenario::default()
-    })
-    .await
-    .unwrap();
-    let today = sim.admin().advance(30).await.unwrap().today;
-    let credentials = sim.admin().credentials().await.unwrap();
-    let account = sim.admin().truth_creatives().await.unwrap()[0]
-        .account_id
-        .to_string();
+    };
+    let (_sim, world) = World::start(scenario, 30).await;
+    let (today, account, env) = (world.today, world.account.clone(), world.env());
     let dir = tempfile::tempdir().unwrap();
-    let env = [
-        ("LINKEDIN_ACCESS_TOKEN", credentials.access_token.clone()),
-        ("LINKEDIN_API_URL", sim.api_url()),
-    ];
     let to = today.pred_opt().unwrap().to_string();
     let collected = adsctl(
         dir.path(),
