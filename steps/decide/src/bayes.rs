@@ -170,14 +170,24 @@ fn campaign_ctrs(
 ) -> BTreeMap<CreativeId, f64> {
     let mut found = BTreeMap::new();
     for campaign in account.campaigns.values() {
-        let mut total = Stats::default();
-        for id in campaign.creatives.keys() {
-            total.add(&stats.get(id).copied().unwrap_or_default());
-        }
-        let ctr = prior.posterior(total.clicks, total.impressions).mean();
+        let ctr = campaign_ctr(&campaign_total(campaign, stats), prior);
         found.extend(campaign.creatives.keys().map(|id| (*id, ctr)));
     }
     found
+}
+
+/// A campaign's totals over all its creatives in the window.
+fn campaign_total(campaign: &Campaign, stats: &BTreeMap<CreativeId, Stats>) -> Stats {
+    let mut total = Stats::default();
+    for id in campaign.creatives.keys() {
+        total.add(&stats.get(id).copied().unwrap_or_default());
+    }
+    total
+}
+
+/// A campaign's CTR from its `total`, shrunk toward the account's `prior`.
+fn campaign_ctr(total: &Stats, prior: BetaPrior) -> f64 {
+    prior.posterior(total.clicks, total.impressions).mean()
 }
 
 /// The days looked at and their conversion completeness.
@@ -365,6 +375,9 @@ struct Judged<'a> {
     recent_worse: BTreeMap<usize, f64>,
     /// Impressions per dollar of the campaign, when it spent.
     impressions_per_dollar: Option<f64>,
+    /// The campaign's CTR over all its creatives, shrunk toward the account's prior (the
+    /// base the creative scorer's lifts apply to).
+    ctr: f64,
     best: usize,
     window_days: u32,
 }
@@ -378,10 +391,7 @@ impl<'a> Judged<'a> {
         window: &Window,
         proposer: Proposer,
     ) -> Judged<'a> {
-        let mut total = Stats::default();
-        for id in campaign.creatives.keys() {
-            total.add(&stats.get(id).copied().unwrap_or_default());
-        }
+        let total = campaign_total(campaign, stats);
         let impressions_per_dollar =
             (total.cost > 0.0 && total.impressions > 0.0).then(|| total.impressions / total.cost);
         let unit = impressions_per_dollar.unwrap_or(1.0);
@@ -434,6 +444,7 @@ impl<'a> Judged<'a> {
             standings,
             recent_worse: challengers.iter().map(|(i, _)| *i).zip(recent).collect(),
             impressions_per_dollar,
+            ctr: campaign_ctr(&total, priors.ctr),
             best,
             window_days: settings.window_days,
         }
@@ -506,7 +517,7 @@ impl<'a> Judged<'a> {
             None => (rewritten, String::new()),
             Some(scorer) => {
                 let candidates = variation::candidates(copy);
-                match copy_prior::best_variation(scorer, copy, candidates, self.campaign_ctr()) {
+                match copy_prior::best_variation(scorer, copy, candidates, self.ctr) {
                     Ok(ranked) => (ranked.copy, format!("; {}", ranked.why)),
                     Err(why) => {
                         notes.push(format!("creative {}: no variation: {why}", best.id));
@@ -545,18 +556,6 @@ impl<'a> Judged<'a> {
             self.evidence(self.best),
         );
         plan.variations.push((standing.prob_best, action));
-    }
-
-    /// The active creatives' pooled CTR (the best's posterior mean before any delivery).
-    fn campaign_ctr(&self) -> f64 {
-        let (clicks, impressions) = self.arms.iter().fold((0.0, 0.0), |(c, i), arm| {
-            (c + arm.stats.clicks, i + arm.stats.impressions)
-        });
-        if impressions > 0.0 {
-            clicks / impressions
-        } else {
-            self.arms[self.best].ctr.mean()
-        }
     }
 
     /// The paused creative (the optimizer's own, paused long enough) most likely to beat
@@ -893,11 +892,7 @@ fn campaigns(
 ) {
     let mut totals: Vec<(&Campaign, Stats)> = Vec::new();
     for campaign in account.campaigns.values().filter(|c| c.is_active()) {
-        let mut total = Stats::default();
-        for id in campaign.creatives.keys() {
-            total.add(&stats.get(id).copied().unwrap_or_default());
-        }
-        totals.push((campaign, total));
+        totals.push((campaign, campaign_total(campaign, stats)));
     }
     let conversions: f64 = totals.iter().map(|(_, s)| s.used_conversions).sum();
     let spend: f64 = totals.iter().map(|(_, s)| s.effective_cost).sum();
